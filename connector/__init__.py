@@ -1,0 +1,1 @@
+"""Ledger connectors: the local .xlsx workbook (embedded default) and Google Sheets through gspread."""

@@ -1,0 +1,1 @@
+"""Scheduled jobs (APScheduler 3.x), declared as data with stable ids."""

@@ -1,0 +1,1 @@
+"""Worksheet schemas of a ledger workbook: columns, owners, parsing and validation."""
