@@ -37,7 +37,8 @@ class SheetSpec:
     columns: tuple[ColumnSpec, ...]
 
     def headers(self) -> list[str]:
-        return [c.header for c in self.columns] + [ROW_ID_HEADER]
+        own = [c.header for c in self.columns]
+        return own if ROW_ID_HEADER in own else own + [ROW_ID_HEADER]
 
     @property
     def service_headers(self) -> frozenset[str]:
@@ -93,13 +94,26 @@ def builtin_spec() -> WorkbookSpec:
     ))
 
 
-def default_spec() -> WorkbookSpec:
-    """The workbook layout from sheets_schema when it offers one, else the built-in layout."""
+def spec_from_schema(sheets, profile=None) -> WorkbookSpec:
+    """Lay out sheets_schema's worksheets (Sheet objects): owners decide protection, enums the dropdowns."""
+    out = []
+    for sheet in sheets:
+        cols = []
+        for c in sheet.columns:
+            choices = tuple(c.allowed(profile)) if getattr(c, "kind", "") == "enum" else ()
+            cols.append(ColumnSpec(c.header, c.owner == "service", choices,
+                                   24 if (c.max_length or 0) > 100 else 14))
+        out.append(SheetSpec(sheet.name, tuple(cols)))
+    return WorkbookSpec(tuple(out))
+
+
+def default_spec(profile=None) -> WorkbookSpec:
+    """The workbook layout from sheets_schema when it is installed, else the built-in layout of issue 3."""
     try:
-        from sheets_schema import workbook_spec  # type: ignore[attr-defined]
+        from sheets_schema import SHEETS  # type: ignore[attr-defined]
     except ImportError:
         return builtin_spec()
-    return workbook_spec()
+    return spec_from_schema(SHEETS, profile)
 
 
 def column_letter(index0: int) -> str:
