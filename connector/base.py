@@ -71,6 +71,7 @@ class Grid:
     rows: list[Row]
 
     def __post_init__(self):
+        self._human = {}
         self._index = {}
         for i, h in enumerate(self.header):
             if h and h not in self._index:
@@ -98,19 +99,44 @@ class Grid:
 
     def ref(self, row: Row, service_headers: Iterable[str]) -> "RowRef":
         """The identity by which a later write finds this row again (see RowRef)."""
+        key = frozenset(service_headers)
+        cols = self._human.get(key)
+        if cols is None:
+            cols = self._human[key] = _human_columns(self, key)
         return RowRef(self.title, self.row_id(row) or None, row.number,
-                      fingerprint(self, row, service_headers))
+                      fingerprint(self, row, key, cols))
 
 
-def fingerprint(grid: Grid, row: Row, service_headers: Iterable[str]) -> str:
-    """Hash of the row's human-owned cells by header (so reordering columns keeps it, editing them does not)."""
+def _human_columns(grid: Grid, service_headers) -> list[tuple[bytes, int]]:
     skip = set(service_headers) | {ROW_ID_HEADER}
-    parts = sorted((h, cell_text(grid.value(row, h))) for h in grid._index if h not in skip)
+    return sorted((h.encode(), i) for h, i in grid._index.items() if h not in skip)
+
+
+def fingerprint(grid: Grid, row: Row, service_headers: Iterable[str], _cols=None) -> str:
+    """Hash of the row's human-owned cells by header (so reordering columns keeps it, editing them does not)."""
     h = hashlib.blake2b(digest_size=12)
-    for name, text in parts:
+    values = row.values
+    for name, i in _cols if _cols is not None else _human_columns(grid, service_headers):
+        text = cell_text(values[i]) if i < len(values) else ""
         if text:
-            h.update(name.encode() + b"\x1f" + text.encode() + b"\x1e")
+            h.update(name + b"\x1f" + text.encode() + b"\x1e")
     return h.hexdigest()
+
+
+class RowIndex:
+    """Rows of a fresh grid by 记录标识 and, for rows without one, by fingerprint (built once per write)."""
+
+    def __init__(self, grid: Grid, service_headers):
+        self.by_id: dict[str, list[Row]] = {}
+        self.by_print: dict[str, list[Row]] = {}
+        cols = _human_columns(grid, service_headers)
+        id_col = grid.col(ROW_ID_HEADER)
+        for r in grid.rows:
+            rid = cell_text(r.values[id_col]) if id_col is not None else ""
+            if rid:
+                self.by_id.setdefault(rid, []).append(r)
+            else:
+                self.by_print.setdefault(fingerprint(grid, r, service_headers, cols), []).append(r)
 
 
 @dataclass(frozen=True)
@@ -211,27 +237,24 @@ def check_service_only(writes: Iterable[CellWrite], service_headers) -> list[Cel
     return writes
 
 
-def locate(grid: Grid, ref: RowRef, service_headers) -> tuple[Row | None, str]:
+def locate(grid: Grid, ref: RowRef, service_headers, index: RowIndex | None = None
+           ) -> tuple[Row | None, str]:
     """Find the row a RowRef names in a freshly read grid; (row, '') or (None, reason in Chinese)."""
+    index = index or RowIndex(grid, service_headers)
     if ref.row_id:
-        hits = [r for r in grid.rows if grid.row_id(r) == ref.row_id]
+        hits = index.by_id.get(ref.row_id, [])
         if len(hits) == 1:
             return hits[0], ""
         if not hits:
             return None, f"记录 {ref.row_id} 已不在工作表「{grid.title}」中(行被删除或标识被清除)"
         rows = "、".join(str(r.number) for r in hits)
         return None, f"记录标识 {ref.row_id} 在第 {rows} 行重复出现(可能复制了整行),无法确定写入哪一行"
-    # A row the service has not stamped yet: same row number and same human cells, else one unique twin.
-    def matches(r):
-        return not grid.row_id(r) and fingerprint(grid, r, service_headers) == ref.fingerprint
-    at = next((r for r in grid.rows if r.number == ref.number), None)
-    twins = [r for r in grid.rows if matches(r)]
+    # A row the service has not stamped yet: found by its human cells, wherever it moved, if unique.
+    twins = index.by_print.get(ref.fingerprint, [])
     if len(twins) == 1:
         return twins[0], ""
-    if at is not None and matches(at):
-        return None, f"第 {ref.number} 行与其他行内容完全相同,且尚无记录标识,无法确定写入哪一行"
     if twins:
-        return None, f"原第 {ref.number} 行已移动,且有多行内容与其相同,无法确定写入哪一行"
+        return None, f"原第 {ref.number} 行有多行内容完全相同且尚无记录标识,无法确定写入哪一行"
     return None, f"原第 {ref.number} 行已被删除或修改,未写入"
 
 
@@ -245,12 +268,15 @@ def plan_writes(grids: Mapping[str, Grid], writes: list[CellWrite], service_head
     for w in writes:  # several writes for one row become one, so a new row gets one identity
         merged.setdefault(w.ref, {}).update(w.values)
     writes = [CellWrite(ref, values) for ref, values in merged.items()]
+    indexes: dict[str, RowIndex] = {}
     for w in writes:
         grid = grids.get(w.ref.sheet)
         if grid is None:
             result.missed.append(Missed(w.ref, f"工作表「{w.ref.sheet}」已不存在"))
             continue
-        row, reason = locate(grid, w.ref, service_headers)
+        if grid.title not in indexes:
+            indexes[grid.title] = RowIndex(grid, service_headers)
+        row, reason = locate(grid, w.ref, service_headers, indexes[grid.title])
         if row is None:
             result.missed.append(Missed(w.ref, reason))
             continue
