@@ -13,7 +13,6 @@ from gspread.http_client import HTTPClient
 
 from connector.base import LedgerError
 
-GOOGLE_PREFIXES = ("https://sheets.googleapis.com", "https://www.googleapis.com")
 TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
 DEFAULT_TIMEOUT = (5.0, 60.0)  # (connect, read) seconds
 
@@ -38,11 +37,10 @@ class RetryHTTPClient(HTTPClient):
     429 (refused, so surely not applied): after a 5xx or a broken connection it may have landed, and the
     caller decides (the gsheets backend checks the rows' 记录标识 before appending again)."""
 
-    def __init__(self, auth, session=None, *, api_base: str | None = None, timeout=DEFAULT_TIMEOUT,
+    def __init__(self, auth, session=None, *, timeout=DEFAULT_TIMEOUT,
                  attempts: int = 5, base_delay: float = 1.0, max_delay: float = 32.0,
                  sleep: Callable[[float], None] = time.sleep, rng: Callable[[], float] = random.random):
         super().__init__(auth, session)
-        self.api_base = api_base.rstrip("/") if api_base else None
         self.timeout = timeout
         self.attempts = max(1, attempts)
         self.base_delay, self.max_delay = base_delay, max_delay
@@ -50,14 +48,6 @@ class RetryHTTPClient(HTTPClient):
         self._lock = threading.Lock()
         self.request_count = 0  # requests actually sent, retries included
         self.retry_count = 0
-
-    def rebase(self, url: str) -> str:
-        """Point Google's URLs at api_base (the local Sheets server) when one is configured."""
-        if self.api_base:
-            for prefix in GOOGLE_PREFIXES:
-                if url.startswith(prefix):
-                    return self.api_base + url[len(prefix):]
-        return url
 
     def delay(self, attempt: int, retry_after: str | None = None) -> float:
         """Seconds to wait before attempt+1: Retry-After when given, else capped 2^n backoff, full jitter."""
@@ -69,7 +59,7 @@ class RetryHTTPClient(HTTPClient):
         return min(self.max_delay, self.base_delay * 2 ** (attempt - 1)) * self._rng()
 
     def request(self, method, endpoint, params=None, data=None, json=None, files=None, headers=None):
-        url = self.rebase(endpoint)
+        url = endpoint
         last = ""
         status = None
         for attempt in range(1, self.attempts + 1):
@@ -107,14 +97,15 @@ def client_factory(**options):
     return functools.partial(RetryHTTPClient, **options)
 
 
-def open_client(*, api_base: str | None = None, credentials_file: str | None = None, **options):
-    """A gspread Client using our retry client: anonymous against a local api_base, else a service account."""
+def open_client(*, api_base: str | None = None, credentials_file: str | None = None, session=None, **options):
+    """A gspread Client using our retry client: against api_base (the local Sheets server, through its
+    redirect_session) without credentials, else Google with a service account key file."""
     import gspread
-    factory = client_factory(api_base=api_base, **options)
+    factory = client_factory(**options)
+    if api_base:
+        from connector.sheets_server.client import redirect_session
+        return gspread.Client(auth=None, session=redirect_session(api_base, session), http_client=factory)
     if credentials_file:
         return gspread.service_account(filename=credentials_file, http_client=factory)
-    if not api_base:
-        raise LedgerError("使用 Google 表格需要服务账号密钥文件(credentials_file)或本地服务地址(api_base) / "
-                          "gsheets needs credentials_file or api_base")
-    from google.auth.credentials import AnonymousCredentials
-    return gspread.Client(AnonymousCredentials(), http_client=factory)
+    raise LedgerError("使用 Google 表格需要服务账号密钥文件(credentials_file)或本地服务地址(api_base) / "
+                      "gsheets needs credentials_file or api_base")

@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from connector.base import ROW_ID_HEADER, CellWrite, LedgerError, ServiceOnlyError
-from connector.setup import ColumnSpec, SheetSpec, WorkbookSpec
+from connector.setup import ColumnSpec, SheetSpec, WorkbookSpec, column_letter
 from connector.xlsx import XlsxLedger
 
 LEDGER = "台账"
@@ -107,16 +107,89 @@ class XlsxWorld:
         return self.path.read_bytes() if self.path.exists() else None
 
 
+class GSheetsWorld:
+    """A spreadsheet on the local Sheets server plus a person editing it in the browser (the server's Person,
+    or their own gspread client for what Person does not offer)."""
+
+    name = "gsheets"
+
+    def __init__(self, server):
+        self.server = server
+        self.key = server.client().create("台账").id
+        self.person = server.person(self.key)
+
+    def ledger(self):
+        from connector.gsheets import GSheetsLedger
+        from connector.http import open_client
+        return GSheetsLedger(open_client(api_base=self.server.url, base_delay=0.01), self.key, SERVICE_HEADERS)
+
+    def _ws(self, sheet):
+        return self.server.client().open_by_key(self.key).worksheet(sheet)
+
+    def grid(self, sheet=LEDGER):
+        rows = self.person.values(sheet)
+        width = max([len(r) for r in rows] or [0])
+        return [list(r) + [""] * (width - len(r)) for r in rows]
+
+    def _line(self, rec, sheet):
+        head = self.person.values(sheet)[0]
+        line = [""] * len(head)
+        for h, v in rec.items():
+            line[head.index(h)] = v
+        return line
+
+    def type_rows(self, rows, sheet=LEDGER):
+        at = len([r for r in self.person.values(sheet) if any(r)]) + 1
+        self.person.insert_rows(sheet, at, [self._line(r, sheet) for r in rows])
+
+    def insert_row(self, at, rec, sheet=LEDGER):
+        self.person.insert_rows(sheet, at, [self._line(rec, sheet)] if rec else 1)
+
+    def delete_row(self, at, sheet=LEDGER):
+        self.person.delete_rows(sheet, at)
+
+    def sort(self, header, reverse=False, sheet=LEDGER):
+        self.person.sort(sheet, self.person.values(sheet)[0].index(header) + 1, descending=reverse)
+
+    def set_cell(self, row, header, value, sheet=LEDGER):
+        col = self.person.values(sheet)[0].index(header)
+        self.person.type(sheet, f"{column_letter(col)}{row}", value)
+
+    def insert_column(self, at, header, sheet=LEDGER):
+        ws = self._ws(sheet)
+        ws.insert_cols([[header]], col=at)
+
+    def merge(self, ref, sheet=LEDGER):
+        self._ws(sheet).merge_cells(ref)
+
+    def rename_header(self, old, new, sheet=LEDGER):
+        self.set_cell(1, old, new, sheet)
+
+    def remove_sheet(self, sheet):
+        ss = self.server.client().open_by_key(self.key)
+        ss.del_worksheet(ss.worksheet(sheet))
+
+    def make_empty_workbook(self):
+        self.key = self.server.client().create("空表").id
+        self.person = self.server.person(self.key)
+
+    def snapshot_bytes(self):
+        ss = self.server.client().open_by_key(self.key)
+        return repr({ws.title: self.person.values(ws.title) for ws in ss.worksheets()})
+
+
+@pytest.fixture(scope="module")
+def local_sheets():
+    from connector.sheets_server import serve_in_thread
+    with serve_in_thread() as server:
+        yield server
+
+
 @pytest.fixture(params=["xlsx", "gsheets"])
 def world(request, tmp_path):
     if request.param == "xlsx":
         return XlsxWorld(tmp_path)
-    try:
-        server = request.getfixturevalue("sheets_server")
-    except pytest.FixtureLookupError:
-        pytest.skip("本地 Sheets 服务尚未合入 / the local Sheets server fixture is not available")
-    from tests_gsheets_world import GSheetsWorld  # noqa: F401  (defined once the server lands)
-    return GSheetsWorld(server)
+    return GSheetsWorld(request.getfixturevalue("local_sheets"))
 
 
 @pytest.fixture
@@ -125,7 +198,7 @@ def ready(world):
     led = world.ledger()
     led.init(SPEC)
     led.append(LEDGER, [{"诉求企业": f"甲{i}公司", "诉求类别": "投诉", "主要诉求": f"诉求{i}"} for i in range(3)])
-    world.type_rows([{"诉求企业": "乙公司", "受理时间": "2026-03-05 09:30", "主要诉求": "=1+1"},
+    world.type_rows([{"诉求企业": "乙公司", "受理时间": "2026-03-05 09:30", "主要诉求": "请求协调"},
                      {"诉求企业": "丙公司", "诉求类别": "咨询"}])
     return world, led
 
@@ -146,7 +219,7 @@ def test_read_gives_header_rows_and_row_numbers(ready):
     recs = g.records()
     assert [r["诉求企业"] for r in recs] == ["甲0公司", "甲1公司", "甲2公司", "乙公司", "丙公司"]
     assert all(recs[i][ROW_ID_HEADER].startswith("R") for i in range(3))
-    assert recs[3][ROW_ID_HEADER] == "" and recs[3]["主要诉求"] == "=1+1"
+    assert recs[3][ROW_ID_HEADER] == "" and recs[3]["主要诉求"] == "请求协调"
 
 
 def test_columns_found_by_header_after_a_person_adds_one(ready):
@@ -183,7 +256,7 @@ def test_write_service_cells_lands_and_stamps_new_rows(ready):
         assert row["校验结果"] == "=通过"  # formula-looking text kept as text
         assert str(row[ROW_ID_HEADER]).startswith("R")
     assert len({r[ROW_ID_HEADER] for r in after}) == 5
-    assert after[3]["主要诉求"] == "=1+1"  # the clerk's cell untouched
+    assert after[3]["主要诉求"] == "请求协调"  # the clerk's cell untouched
 
 
 def test_write_refuses_human_columns_and_writes_nothing(ready):

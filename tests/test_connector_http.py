@@ -9,6 +9,7 @@ from google.auth.credentials import AnonymousCredentials
 from gspread.exceptions import APIError
 
 from connector.http import RetryHTTPClient, SheetsUnavailable
+from connector.sheets_server.client import redirect_session
 
 
 class Script:
@@ -63,7 +64,7 @@ def script():
 
 def client(url, **kw):
     waits = []
-    c = RetryHTTPClient(AnonymousCredentials(), api_base=url, sleep=waits.append, rng=lambda: 1.0, **kw)
+    c = RetryHTTPClient(None, redirect_session(url), sleep=waits.append, rng=lambda: 1.0, **kw)
     return c, waits
 
 
