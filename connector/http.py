@@ -1,6 +1,7 @@
 """Our HTTP client for gspread: explicit timeouts, bounded retries with jittered backoff, request counting."""
 from __future__ import annotations
 
+import collections
 import functools
 import random
 import threading
@@ -39,7 +40,9 @@ class RetryHTTPClient(HTTPClient):
 
     def __init__(self, auth, session=None, *, timeout=DEFAULT_TIMEOUT,
                  attempts: int = 5, base_delay: float = 1.0, max_delay: float = 32.0,
-                 sleep: Callable[[float], None] = time.sleep, rng: Callable[[], float] = random.random):
+                 per_minute: int | None = None, window: float = 60.0,
+                 sleep: Callable[[float], None] = time.sleep, rng: Callable[[], float] = random.random,
+                 clock: Callable[[], float] = time.monotonic):
         super().__init__(auth, session)
         self.timeout = timeout
         self.attempts = max(1, attempts)
@@ -48,6 +51,22 @@ class RetryHTTPClient(HTTPClient):
         self._lock = threading.Lock()
         self.request_count = 0  # requests actually sent, retries included
         self.retry_count = 0
+        self.per_minute, self.window, self._clock = per_minute, window, clock
+        self._sent: collections.deque = collections.deque()
+
+    def pace(self):
+        """Stay under per_minute requests in any window (Google: 60 a minute per user) by waiting our turn."""
+        if not self.per_minute:
+            return
+        with self._lock:
+            while True:
+                now = self._clock()
+                while self._sent and self._sent[0] <= now - self.window:
+                    self._sent.popleft()
+                if len(self._sent) < self.per_minute:
+                    self._sent.append(now)
+                    return
+                self._sleep(self._sent[0] + self.window - now)
 
     def delay(self, attempt: int, retry_after: str | None = None) -> float:
         """Seconds to wait before attempt+1: Retry-After when given, else capped 2^n backoff, full jitter."""
@@ -64,6 +83,7 @@ class RetryHTTPClient(HTTPClient):
         status = None
         for attempt in range(1, self.attempts + 1):
             retry_after = None
+            self.pace()
             try:
                 with self._lock:
                     self.request_count += 1
