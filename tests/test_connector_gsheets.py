@@ -146,3 +146,38 @@ def test_recovers_from_429_without_losing_or_duplicating_a_write(server):
     assert sorted((r[num], r[text]) for r in log[1:]) == sorted((f"第{c}号", f"{n}") for c in range(5) for n in range(2))
     ids = [r[log[0].index(ROW_ID_HEADER)] for r in log[1:]]
     assert len(ids) == 10 and len(set(ids)) == 10
+
+
+@pytest.mark.parametrize("applied", [True, False], ids=["applied-then-lost", "refused"])
+def test_an_append_of_unknown_outcome_is_checked_not_repeated_blindly(applied):
+    """A 503 on values:append may come after Google applied it: the backend looks for the rows' ids first."""
+    import threading
+    from werkzeug.serving import make_server
+    from connector.sheets_server import SheetsApp
+
+    app = SheetsApp()
+    state = {"fail": 1}
+
+    def flaky(environ, start_response):
+        if ":append" in environ.get("PATH_INFO", "") and state["fail"]:
+            state["fail"] -= 1
+            if applied:
+                app(environ, lambda *a, **k: (lambda data: None))
+            start_response("503 Service Unavailable", [("Content-Type", "application/json")])
+            return [b'{"error": {"code": 503, "message": "backend error", "status": "UNAVAILABLE"}}']
+        return app(environ, start_response)
+
+    srv = make_server("127.0.0.1", 0, flaky, threaded=True)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{srv.server_port}"
+        key = open_client(api_base=url).create("台账").id
+        led = GSheetsLedger(open_client(api_base=url, base_delay=0.01), key, SERVICE)
+        led.init(SPEC)
+        ids = led.append("督办记录", [{"诉求编号": "第1号"}, {"诉求编号": "第2号"}])
+        recs = led.read(["督办记录"])["督办记录"].records()
+        assert [(r["诉求编号"], r[ROW_ID_HEADER]) for r in recs] == [("第1号", ids[0]), ("第2号", ids[1])]
+        assert state["fail"] == 0
+    finally:
+        srv.shutdown()
+        srv.server_close()
