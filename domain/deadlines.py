@@ -232,15 +232,16 @@ def compute_frame(profile: Profile, calendar: WorkCalendar, tickets: pd.DataFram
     received = pd.to_datetime(tickets["received"]).to_numpy(dtype="datetime64[ns]")
     keys = ["category"] + [c for c in _OPTIONAL if c in tickets.columns and c != "returned"]
     key_frame = tickets[keys].copy()
-    for c in keys:  # missing values must group together, and back to None for plan()
-        key_frame[c] = key_frame[c].astype(object).where(key_frame[c].notna(), None)
+    for c in keys:  # empty cells must group together (dropna=False); _missing() maps them back to None
+        key_frame[c] = key_frame[c].astype(object)
     has_returned = tickets["returned"].notna().to_numpy() if "returned" in tickets.columns else np.zeros(n, bool)
     key_frame["_returned"] = has_returned
     returned = (pd.to_datetime(tickets["returned"]).to_numpy(dtype="datetime64[ns]")
                 if "returned" in tickets.columns else received)
     groups = key_frame.groupby(list(key_frame.columns), sort=False, dropna=False).indices
     for key, rows in groups.items():
-        values = dict(zip(key_frame.columns, key if isinstance(key, tuple) else (key,)))
+        values = {c: (None if _missing(v) else v)
+                  for c, v in zip(key_frame.columns, key if isinstance(key, tuple) else (key,))}
         try:
             steps = plan(profile, category=values["category"], problem_type=values.get("problem_type"),
                          extended=bool(values.get("extended") or False), round=int(values.get("round") or 1),
@@ -257,6 +258,11 @@ def compute_frame(profile: Profile, calendar: WorkCalendar, tickets: pd.DataFram
                 raise DeadlineError("退回时间早于受理时间", "the return time is before the received time")
             out[name][rows] = _due_array(calendar, limit, start)
     return pd.DataFrame(out, index=tickets.index)
+
+
+def _missing(value) -> bool:
+    """Group keys come back as NaN where the cell was empty."""
+    return value is None or (isinstance(value, float) and value != value)
 
 
 def _due_array(calendar: WorkCalendar, limit: Limit, start: np.ndarray) -> np.ndarray:
