@@ -231,14 +231,12 @@ def compute_frame(profile: Profile, calendar: WorkCalendar, tickets: pd.DataFram
         return pd.DataFrame(out, index=tickets.index)
     received = pd.to_datetime(tickets["received"]).to_numpy(dtype="datetime64[ns]")
     keys = ["category"] + [c for c in _OPTIONAL if c in tickets.columns and c != "returned"]
-    key_frame = tickets[keys].copy()
-    for c in keys:  # empty cells must group together (dropna=False); _missing() maps them back to None
-        key_frame[c] = key_frame[c].astype(object)
+    key_frame = tickets[keys].copy()  # empty cells group together (dropna=False); _missing() maps them to None
     has_returned = tickets["returned"].notna().to_numpy() if "returned" in tickets.columns else np.zeros(n, bool)
     key_frame["_returned"] = has_returned
     returned = (pd.to_datetime(tickets["returned"]).to_numpy(dtype="datetime64[ns]")
                 if "returned" in tickets.columns else received)
-    groups = key_frame.groupby(list(key_frame.columns), sort=False, dropna=False).indices
+    groups = key_frame.groupby(list(key_frame.columns), sort=False, dropna=False, observed=True).indices
     for key, rows in groups.items():
         values = {c: (None if _missing(v) else v)
                   for c, v in zip(key_frame.columns, key if isinstance(key, tuple) else (key,))}
