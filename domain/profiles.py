@@ -336,7 +336,7 @@ def from_mapping(data: dict, source: str) -> Profile:
 
 
 def _limit_rules(r: _Reader, categories, problem_types, labels) -> tuple[LimitRule, ...]:
-    raw = data_list(r, "limits")
+    raw = _tables(r, "limits")
     rules = []
     for i, item in enumerate(raw):
         sub = _Reader(r.source, item, f"limits[{i}].")
@@ -363,7 +363,8 @@ def _limit_rules(r: _Reader, categories, problem_types, labels) -> tuple[LimitRu
     return tuple(rules)
 
 
-def data_list(r: _Reader, k) -> list:
+def _tables(r: _Reader, k) -> list:
+    """An array of tables ([[...]]) at key k, checked."""
     v = r.data.get(k)
     if v is None:
         raise r.error(k, "缺少此项 / missing")
@@ -385,7 +386,7 @@ def _exclusions(r: _Reader) -> tuple[Exclusion, ...]:
     if "exclusions" not in r.data:
         return ()
     out = []
-    for i, item in enumerate(data_list(r, "exclusions")):
+    for i, item in enumerate(_tables(r, "exclusions")):
         sub = _Reader(r.source, item, f"exclusions[{i}].")
         sub.only({"reason", "keywords"})
         out.append(Exclusion(sub.get("reason", str), sub.get("keywords", list, ())))
@@ -427,7 +428,7 @@ def _supervision(r: _Reader) -> Supervision:
                    else f"未知文书 / unknown notice kind (known: {', '.join(NOTICE_KINDS)})")
     red = _limit(s, "red_after") if "red_after" in s.data else Limit("working_days", 1)
     triggers = []
-    for i, item in enumerate(data_list(s, "triggers") if "triggers" in s.data else []):
+    for i, item in enumerate(_tables(s, "triggers") if "triggers" in s.data else []):
         t = _Reader(r.source, item, f"supervision.triggers[{i}].")
         t.only({"event", "action", "count", "window", "limit", "text"})
         triggers.append(Trigger(
