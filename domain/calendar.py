@@ -5,6 +5,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Iterable, Mapping
 
 import numpy as np
@@ -126,12 +127,9 @@ class WorkCalendar:
     @classmethod
     def official(cls, overrides: Iterable[Override] = ()) -> "WorkCalendar":
         """The chinese_calendar package's data (State Council notices), then `overrides`, which win."""
-        from chinese_calendar import constants
-
-        rest = {d: _HOLIDAY_ZH.get(n, n) for d, n in constants.holidays.items()}
-        work = {d: _HOLIDAY_ZH.get(n, n) for d, n in constants.workdays.items()}
-        years = {d.year for d in rest} | {d.year for d in work}
-        return cls(years, rest, work).with_overrides(overrides)
+        overrides = tuple(overrides)
+        base = _official()
+        return base.with_overrides(overrides) if overrides else base
 
     def with_overrides(self, overrides: Iterable[Override]) -> "WorkCalendar":
         """A new calendar with `overrides` applied; a year with any override row becomes known."""
@@ -175,6 +173,7 @@ class WorkCalendar:
         """Working days in (start_date, end_date]; 0 when end_date <= start_date."""
         a, b = _as_date(start_date), _as_date(end_date)
         self._check(a)
+        self._check(b)
         count = 0
         while a < b:
             a += timedelta(days=1)
@@ -296,6 +295,16 @@ class WorkCalendar:
         target = np.where(inside, target, len(working) + end - len(working))
         self._raise_unknown_between(idx, np.maximum(target, end))
         return base + target
+
+
+@lru_cache(maxsize=1)
+def _official() -> WorkCalendar:
+    """The package data, read once; calendars are never mutated, so sharing it is safe."""
+    from chinese_calendar import constants
+
+    rest = {d: _HOLIDAY_ZH.get(n, n) for d, n in constants.holidays.items()}
+    work = {d: _HOLIDAY_ZH.get(n, n) for d, n in constants.workdays.items()}
+    return WorkCalendar({d.year for d in rest} | {d.year for d in work}, rest, work)
 
 
 def _as_date(d) -> date:
