@@ -275,3 +275,16 @@ def _due_array(calendar: WorkCalendar, limit: Limit, start: np.ndarray) -> np.nd
         target = calendar.add_calendar_days_array(days, limit.amount)
     t = limit.cutoff or END_OF_DAY
     return target.astype("datetime64[ns]") + np.timedelta64(t.hour * 3600 + t.minute * 60 + t.second, "s")
+
+
+def due_soon_array(calendar: WorkCalendar, due_at, now: datetime, within_working_days: int) -> np.ndarray:
+    """Vectorised due_soon over naive local due times (NaT is never due soon)."""
+    due = pd.to_datetime(pd.Series(due_at)).to_numpy(dtype="datetime64[ns]")
+    now_l, _ = _to_local(now)
+    pending = ~np.isnat(due) & (due >= np.datetime64(now_l, "ns"))
+    result = np.zeros(len(due), dtype=bool)
+    if pending.any():
+        start = np.full(int(pending.sum()), np.datetime64(now_l.date(), "D"))
+        result[pending] = calendar.count_working_days_array(start, due[pending].astype("datetime64[D]")) \
+            <= within_working_days
+    return result

@@ -99,3 +99,15 @@ def test_compute_frame_agrees_with_compute(rows, profile_id):
     for i, exp in enumerate(expected):
         row = {k: v.to_pydatetime() for k, v in got.iloc[i].items() if not pd.isna(v)}
         assert row == exp
+
+
+@settings(max_examples=100, deadline=None)
+@given(now=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2026, 11, 30)),
+       offsets=st.lists(st.integers(-3 * 24 * 60, 20 * 24 * 60), min_size=1, max_size=6),
+       within=st.integers(0, 3))
+def test_due_soon_array_agrees(now, offsets, within):
+    from domain.deadlines import due_soon, due_soon_array
+
+    dues = [now + timedelta(minutes=m) for m in offsets]
+    expected = [due_soon(CAL, d, now, within) for d in dues]
+    assert due_soon_array(CAL, dues + [pd.NaT], now, within).tolist() == expected + [False]
