@@ -289,10 +289,11 @@ class WorkCalendar:
         idx = self._index(start_dates)
         end = idx + np.broadcast_to(np.asarray(n, dtype=np.int64), idx.shape)
         inside = end < len(working)
-        # first working day on or after `end`: working days strictly before end, then that position
-        k = np.where(inside, cum[np.clip(end, 0, len(working) - 1)] - working[np.clip(end, 0, len(working) - 1)], 0)
+        clipped = np.minimum(end, len(working) - 1)
+        # the first working day on or after `end` is the k-th, k = working days strictly before `end`
+        k = np.where(inside, cum[clipped] - working[clipped], 0)
         target = np.where(k < len(positions), positions[np.clip(k, 0, len(positions) - 1)], len(working))
-        target = np.where(inside, target, len(working) + end - len(working))
+        target = np.where(inside, target, end)
         self._raise_unknown_between(idx, np.maximum(target, end))
         return base + target
 
