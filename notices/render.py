@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,5 +75,6 @@ def render(n: Notice, *, pdf: bool = True) -> RenderedNotice:
     env, subj, fname = _env(), subject(n), filename(n)
     html = env.get_template("email.html.j2").render(n=n, subject=subj, filename=fname)
     text = env.get_template("email.txt.j2").render(n=n, body_text=body_text(n), filename=fname)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
     return RenderedNotice(subject=subj, html=html, text=text,
                           pdf=render_pdf(n) if pdf else None, filename=fname)

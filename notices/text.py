@@ -19,6 +19,7 @@ def zh_moment(value: date | datetime) -> str:
     return zh_date(value)
 
 
+INDENT = "\u3000\u3000"  # two ideographic spaces: a paragraph's first-line indent in Chinese plain text
 _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "li", "tr", "table", "section", "ol", "ul", "header", "footer"}
 
 
@@ -43,6 +44,8 @@ class _Text(HTMLParser):
             self._flush()
         elif tag in _BLOCK:
             self._flush()
+            if tag == "p":
+                self.cur.append(INDENT)
 
     def handle_endtag(self, tag):
         if tag in ("style", "script", "head"):
@@ -65,7 +68,10 @@ class _Text(HTMLParser):
         (self.cell if self.cell is not None else self.cur).append(data)
 
     def _flush(self):
-        text = " ".join("".join(self.cur).split())
+        raw = "".join(self.cur)
+        text = " ".join(raw.split())
+        if raw.startswith(INDENT) and text:
+            text = INDENT + text
         if text:
             self.lines.append(text)
         self.cur = []

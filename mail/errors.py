@@ -1,0 +1,45 @@
+"""Transport failures, classified: permanent ones are shown to coordinators, transient ones are retried."""
+from __future__ import annotations
+
+import smtplib
+import socket
+
+
+class DeliveryError(Exception):
+    """A message could not be handed over; `permanent` says whether trying again can help."""
+    permanent = False
+
+
+class TransientError(DeliveryError):
+    """Worth retrying later: server down, timeout, 4xx reply, TLS or login trouble."""
+
+
+class PermanentError(DeliveryError):
+    """Not worth retrying: 5xx reply, recipient refused, malformed address."""
+    permanent = True
+
+
+def classify(exc: BaseException) -> DeliveryError:
+    """Map an smtplib/socket exception to TransientError or PermanentError with a readable message."""
+    if isinstance(exc, DeliveryError):
+        return exc
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = {addr: code for addr, (code, _msg) in exc.recipients.items()}
+        detail = "；".join(f"{a} ({c} {_text(m)})" for a, (c, m) in exc.recipients.items())
+        cls = PermanentError if all(c >= 500 for c in codes.values()) else TransientError
+        return cls(f"收件人被拒收 / recipients refused: {detail}")
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        # A wrong password is a configuration fault that an administrator fixes; messages stay queued.
+        return TransientError(f"SMTP登录失败 / login failed: {exc.smtp_code} {_text(exc.smtp_error)}")
+    if isinstance(exc, smtplib.SMTPResponseException):
+        cls = PermanentError if exc.smtp_code >= 500 else TransientError
+        return cls(f"SMTP服务器拒绝 / server replied {exc.smtp_code} {_text(exc.smtp_error)}")
+    if isinstance(exc, (socket.timeout, TimeoutError)):
+        return TransientError(f"连接超时 / timed out: {exc}")
+    if isinstance(exc, (smtplib.SMTPException, OSError)):
+        return TransientError(f"无法连接邮件服务器 / cannot reach mail server: {type(exc).__name__}: {exc}")
+    raise exc
+
+
+def _text(msg) -> str:
+    return msg.decode("utf-8", "replace") if isinstance(msg, bytes) else str(msg)
