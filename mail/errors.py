@@ -31,6 +31,9 @@ def classify(exc: BaseException) -> DeliveryError:
     if isinstance(exc, smtplib.SMTPAuthenticationError):
         # A wrong password is a configuration fault that an administrator fixes; messages stay queued.
         return TransientError(f"SMTP登录失败 / login failed: {exc.smtp_code} {_text(exc.smtp_error)}")
+    if isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code in _CONFIG_CODES:
+        return TransientError(f"SMTP配置问题 (需登录或STARTTLS) / server wants auth or TLS: "
+                              f"{exc.smtp_code} {_text(exc.smtp_error)}")
     if isinstance(exc, smtplib.SMTPResponseException):
         cls = PermanentError if exc.smtp_code >= 500 else TransientError
         return cls(f"SMTP服务器拒绝 / server replied {exc.smtp_code} {_text(exc.smtp_error)}")
@@ -39,6 +42,10 @@ def classify(exc: BaseException) -> DeliveryError:
     if isinstance(exc, (smtplib.SMTPException, OSError)):
         return TransientError(f"无法连接邮件服务器 / cannot reach mail server: {type(exc).__name__}: {exc}")
     raise exc
+
+
+# 530/534/538: the server wants STARTTLS or login (RFC 3207, 4954) — our configuration, not the message.
+_CONFIG_CODES = frozenset({530, 534, 538})
 
 
 def _text(msg) -> str:
