@@ -39,7 +39,7 @@ def deliver(store, transport, now: datetime, *, sender: str = "jiesu@localhost",
     report = DeliveryReport()
     for item in store.outbox_claim(now, limit):
         try:
-            transport.send(build_message(item.message, sender=sender, key=item.key, now=now))
+            transport.send(build_message(message_of(item), sender=sender, key=item.key, now=now))
         except DeliveryError as exc:
             _failed(store, item, now, exc, retry, report)
         except (KeyError, TypeError, ValueError) as exc:
@@ -49,6 +49,15 @@ def deliver(store, transport, now: datetime, *, sender: str = "jiesu@localhost",
             store.outbox_sent(item.id, now)
             report.sent.append(item.id)
     return report
+
+
+def message_of(item) -> dict:
+    """The message dict of an outbox item, whether it carries `.message` or the store's flat fields."""
+    message = getattr(item, "message", None)
+    if isinstance(message, dict):
+        return message
+    return {"to": list(item.to), "cc": list(item.cc or []), "subject": item.subject, "text": item.text,
+            "html": item.html, "attachments": list(item.attachments or [])}
 
 
 def _failed(store, item, now, exc: DeliveryError, retry: RetryPolicy, report: DeliveryReport) -> None:

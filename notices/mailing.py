@@ -19,6 +19,8 @@ def outbox_message(rendered: RenderedNotice, to, cc=()) -> dict:
             "html": rendered.html, "attachments": attachments}
 
 
-def queue_notice(store, key: str, rendered: RenderedNotice, to, cc=()) -> bool:
-    """Enqueue once under `key`; False when that notice was already queued (then nothing is sent again)."""
-    return store.outbox_enqueue(key, outbox_message(rendered, to, cc))
+def queue_notice(store, key: str, rendered: RenderedNotice, to, cc=(), *, now=None, not_before=None) -> bool:
+    """Enqueue once under `key`; False when that notice was already queued (then nothing is sent again).
+
+    `not_before` holds it back, e.g. until the next working morning."""
+    return store.outbox_enqueue(key, outbox_message(rendered, to, cc), now=now, not_before=not_before)
