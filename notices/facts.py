@@ -86,6 +86,7 @@ def build_notice(kind: str, *, number: str, issuer: str, addressee: str, ticket_
                         ("诉求编号", ticket_number)):
         if not value or not str(value).strip():
             raise NoticeError(f"{spec.label}缺少{name}")
+    issued = _day(issued)
     if not _NUMBER.match(number.strip()):
         raise NoticeError(f"发文字号格式不对: {number!r}, 应如 督〔2026〕12号 (年份用六角括号〔〕)")
     if _day(reply_by) < issued:

@@ -156,3 +156,23 @@ def test_pdf_embeds_only_subset_fonts():
              for p in pypdf.PdfReader(io.BytesIO(data)).pages
              for f in (p["/Resources"].get("/Font") or {}).values()}
     assert fonts and all(re.match(r"/[A-Z]{6}\+", f) for f in fonts), fonts
+
+
+def test_zibo_noon_deadline_and_a_datetime_issue_date():
+    n = build_notice("reminder_letter", **{**BASE, "due": datetime(2026, 3, 5, 12, 0),
+                                           "issued": datetime(2026, 3, 6, 8, 0), "reply_by": datetime(2026, 3, 9, 12)})
+    assert n.due == "2026年3月5日12时" and n.issued == "2026年3月6日" and "2026年3月9日12时前" in n.demand
+
+
+def test_a_long_letter_numbers_its_pages_from_the_second_on():
+    n = build_notice("rectification_notice", **{**BASE, "situation": "推诿扯皮，" * 180 + "情况属实。"})
+    pages = [flat(p.extract_text()) for p in pypdf.PdfReader(io.BytesIO(render_pdf(n))).pages]
+    assert len(pages) >= 2
+    assert "—1—" not in pages[0] and "—2—" in pages[1]
+    assert "2026年3月13日" in pages[-1] and "枣阳市发展和改革局" in pages[-1]
+
+
+def test_every_kind_has_its_picture_in_the_docs():
+    from pathlib import Path
+    docs = Path(__file__).resolve().parent.parent / "docs" / "notices"
+    assert sorted(p.stem for p in docs.glob("*.png")) == sorted(KINDS)
