@@ -5,8 +5,10 @@ from notices.render import RenderedNotice
 
 
 def notice_key(ticket_number: str, kind: str, milestone: str = "", round: int = 1) -> str:
-    """notice:〔2026〕第0012号:supervision_form:resolve:1 — one notice per ticket, kind, milestone, round."""
-    return f"notice:{ticket_number}:{kind}:{milestone}:{round}"
+    """〔2026〕第0012号|supervision_form|resolve|1 — one notice per ticket, kind, milestone and round.
+
+    The same key serves store.issue_notice (its series number) and the outbox (its mail)."""
+    return f"{ticket_number}|{kind}|{milestone}|{round}"
 
 
 def outbox_message(rendered: RenderedNotice, to, cc=()) -> dict:

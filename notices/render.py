@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import functools
 import re
+import shutil
+import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,12 +65,33 @@ def body_text(n: Notice) -> str:
     return html_to_text(_env().get_template(f"{n.kind}.html.j2").render(n=n))
 
 
+# WeasyPrint's shared font configuration is not meant for concurrent use (web preview + scheduler threads).
+_PDF_LOCK = threading.Lock()
+
+
+class FontsMissing(RuntimeError):
+    """No CJK font is installed: a PDF would show empty boxes instead of Chinese."""
+
+
+@functools.lru_cache(maxsize=1)
+def check_cjk_fonts() -> None:
+    """Raise FontsMissing when fontconfig knows no Chinese font (checked once per process)."""
+    if not shutil.which("fc-list"):
+        return
+    out = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=30).stdout
+    if not out.strip():
+        raise FontsMissing("未安装中文字体, 无法生成PDF公文; 请安装 fonts-noto-cjk (make system-deps) / "
+                           "no CJK font installed: install fonts-noto-cjk")
+
+
 def render_pdf(n: Notice) -> bytes:
     """The letter as A4 PDF bytes, fonts subset to the characters used."""
     from weasyprint import HTML
-    css, fonts = _stylesheet()
-    return HTML(string=letter_html(n), base_url=str(TEMPLATE_DIR)).write_pdf(
-        stylesheets=[css], font_config=fonts)
+    check_cjk_fonts()
+    html = letter_html(n)
+    with _PDF_LOCK:
+        css, fonts = _stylesheet()
+        return HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf(stylesheets=[css], font_config=fonts)
 
 
 def render(n: Notice, *, pdf: bool = True) -> RenderedNotice:

@@ -176,3 +176,12 @@ def test_every_kind_has_its_picture_in_the_docs():
     from pathlib import Path
     docs = Path(__file__).resolve().parent.parent / "docs" / "notices"
     assert sorted(p.stem for p in docs.glob("*.png")) == sorted(KINDS)
+
+
+def test_letters_render_from_several_threads_at_once():
+    from concurrent.futures import ThreadPoolExecutor
+    kinds = ["supervision_form", "assignment_form", "reminder_letter", "transfer_form"]
+    with ThreadPoolExecutor(4) as pool:
+        pdfs = list(pool.map(lambda k: render_pdf(sample(k)), kinds))
+    for kind, data in zip(kinds, pdfs):
+        assert sample(kind).number in pdf_text(data)
