@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from mail.errors import DeliveryError, PermanentError
+from mail.errors import DeliveryError, PermanentError, TransientError
 from mail.message import build_message
 
 
@@ -35,19 +35,33 @@ class DeliveryReport:
 
 def deliver(store, transport, now: datetime, *, sender: str = "jiesu@localhost", limit: int = 100,
             retry: RetryPolicy = RetryPolicy()) -> DeliveryReport:
-    """Send what is due in `store`'s outbox through `transport` (anything with .send(EmailMessage))."""
-    report = DeliveryReport()
-    for item in store.outbox_claim(now, limit):
-        try:
-            transport.send(build_message(message_of(item), sender=sender, key=item.key, now=now))
-        except DeliveryError as exc:
-            _failed(store, item, now, exc, retry, report)
-        except (KeyError, TypeError, ValueError) as exc:
-            # A malformed outbox entry will not improve by waiting.
-            _failed(store, item, now, PermanentError(f"邮件内容有误 / malformed message: {exc!r}"), retry, report)
-        else:
-            store.outbox_sent(item.id, now)
-            report.sent.append(item.id)
+    """Send everything due in `store`'s outbox through `transport` (anything with .send(EmailMessage)),
+    claiming `limit` at a time. When the transport is unreachable the rest of the claimed batch is put back
+    for the next retry without waiting on one timeout per message."""
+    report, seen, down = DeliveryReport(), set(), None
+    while down is None:
+        batch = [i for i in store.outbox_claim(now, limit) if i.id not in seen]
+        for item in batch:
+            seen.add(item.id)
+            if down is not None:
+                _failed(store, item, now, TransientError(f"未尝试, 本轮邮件服务器不可达 / not tried: {down}",
+                                                         unreachable=True), retry, report)
+                continue
+            try:
+                transport.send(build_message(message_of(item), sender=sender, key=item.key, now=now))
+            except DeliveryError as exc:
+                _failed(store, item, now, exc, retry, report)
+                if getattr(exc, "unreachable", False):
+                    down = exc
+            except (KeyError, TypeError, ValueError) as exc:
+                # A malformed outbox entry will not improve by waiting.
+                _failed(store, item, now, PermanentError(f"邮件内容有误 / malformed message: {exc!r}"),
+                        retry, report)
+            else:
+                store.outbox_sent(item.id, now)
+                report.sent.append(item.id)
+        if len(batch) < limit:
+            break
     return report
 
 

@@ -11,7 +11,14 @@ class DeliveryError(Exception):
 
 
 class TransientError(DeliveryError):
-    """Worth retrying later: server down, timeout, 4xx reply, TLS or login trouble."""
+    """Worth retrying later: server down, timeout, 4xx reply, TLS or login trouble.
+
+    `unreachable` marks the transport itself being down (no connection, timeout): trying the next message
+    now would only wait again, so a drain stops there."""
+
+    def __init__(self, message: str, *, unreachable: bool = False):
+        super().__init__(message)
+        self.unreachable = unreachable
 
 
 class PermanentError(DeliveryError):
@@ -38,9 +45,12 @@ def classify(exc: BaseException) -> DeliveryError:
         cls = PermanentError if exc.smtp_code >= 500 else TransientError
         return cls(f"SMTP服务器拒绝 / server replied {exc.smtp_code} {_text(exc.smtp_error)}")
     if isinstance(exc, (socket.timeout, TimeoutError)):
-        return TransientError(f"连接超时 / timed out: {exc}")
-    if isinstance(exc, (smtplib.SMTPException, OSError)):
-        return TransientError(f"无法连接邮件服务器 / cannot reach mail server: {type(exc).__name__}: {exc}")
+        return TransientError(f"连接超时 / timed out: {exc}", unreachable=True)
+    if isinstance(exc, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError)):
+        return TransientError(f"无法连接邮件服务器 / cannot reach mail server: {type(exc).__name__}: {exc}",
+                              unreachable=True)
+    if isinstance(exc, smtplib.SMTPException):
+        return TransientError(f"SMTP错误 / SMTP error: {type(exc).__name__}: {exc}")
     raise exc
 
 

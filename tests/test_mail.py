@@ -342,3 +342,41 @@ def test_tls_modes_deliver(tls_pair, security, supervision):
     finally:
         ctl.stop()
     assert len(handler.messages) == 1
+
+
+def test_an_unreachable_server_costs_one_timeout_not_one_per_message(supervision, box):
+    """A server that accepts TCP but never greets: the first message times out, the rest are put back untried."""
+    import threading
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    accepted = []
+
+    def accept():
+        while True:
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        for i in range(5):
+            box.outbox_enqueue(f"m{i}", outbox_message(supervision, [f"u{i}@b.cn"]), now=T0)
+        t = SmtpTransport("127.0.0.1", listener.getsockname()[1], timeout=0.5)
+        report = deliver(box, t, T0, sender=SENDER, limit=2)
+    finally:
+        listener.close()
+        for c in accepted:
+            c.close()
+    assert len(accepted) == 1
+    assert len(report.retrying) == 2 and not report.sent and not report.failed
+    # the untried rest of the batch waits like the tried one; nothing beyond the first batch was claimed
+    assert len(waiting(box)) == 2 and len(box.outbox_list("queued")) == 3
+
+
+def test_deliver_drains_more_than_one_batch(smtp, supervision, box):
+    for i in range(5):
+        box.outbox_enqueue(f"m{i}", outbox_message(supervision, [f"u{i}@b.cn"]), now=T0)
+    assert len(deliver(box, transport(smtp), T0, sender=SENDER, limit=2).sent) == 5
+    assert len(smtp.handler.messages) == 5
