@@ -185,3 +185,18 @@ def test_letters_render_from_several_threads_at_once():
         pdfs = list(pool.map(lambda k: render_pdf(sample(k)), kinds))
     for kind, data in zip(kinds, pdfs):
         assert sample(kind).number in pdf_text(data)
+
+
+def test_every_supervision_event_of_the_profiles_has_a_situation():
+    from notices.situations import SITUATIONS, situation
+    events = ("overdue", "yellow_light", "red_light", "not_signed", "repeat_request", "unsatisfied",
+              "improper_close_request", "shirking", "false_feedback", "falsification", "irregular_handling",
+              "dereliction", "confidentiality_breach", "retaliation", "long_unresolved")
+    assert set(events) <= set(SITUATIONS)
+    s = situation("not_signed", reply_to="区营商办", due=datetime(2026, 3, 3, 17, 30), lateness="超期1个工作日")
+    assert s == "该诉求已派发至贵单位，签收时限为2026年3月3日17时30分，贵单位无故未签收，超期1个工作日。"
+    assert situation("unsatisfied", reply_to="x") == "该诉求经2次办理，企业回访评价仍为不满意。"
+    n = build_notice("rectification_notice", **BASE, situation=situation("shirking", reply_to="x", count=2))
+    assert "推诿扯皮" in render(n, pdf=False).text
+    with pytest.raises(KeyError, match="overdue"):
+        situation("late", reply_to="x")
