@@ -1,6 +1,7 @@
 """Drains the outbox: claim due messages, send each, record sent / retry with backoff / permanent failure."""
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -38,9 +39,16 @@ def deliver(store, transport, now: datetime, *, sender: str = "jiesu@localhost",
     """Send everything due in `store`'s outbox through `transport` (anything with .send(EmailMessage)),
     claiming `limit` at a time. When the transport is unreachable the rest of the claimed batch is put back
     for the next retry without waiting on one timeout per message."""
+    session = transport.session() if hasattr(transport, "session") else nullcontext(transport)
+    with session as out:
+        return _drain(store, out, now, sender, limit, retry)
+
+
+def _drain(store, out, now, sender, limit, retry) -> DeliveryReport:
     report, seen, down = DeliveryReport(), set(), None
     while down is None:
-        batch = [i for i in store.outbox_claim(now, limit) if i.id not in seen]
+        batch = store.outbox_claim(now, limit)
+        again = any(i.id in seen for i in batch)  # retried within this drain (zero backoff): stop after it
         for item in batch:
             seen.add(item.id)
             if down is not None:
@@ -48,7 +56,7 @@ def deliver(store, transport, now: datetime, *, sender: str = "jiesu@localhost",
                                                          unreachable=True), retry, report)
                 continue
             try:
-                transport.send(build_message(message_of(item), sender=sender, key=item.key, now=now))
+                out.send(build_message(message_of(item), sender=sender, key=item.key, now=now))
             except DeliveryError as exc:
                 _failed(store, item, now, exc, retry, report)
                 if getattr(exc, "unreachable", False):
@@ -60,7 +68,7 @@ def deliver(store, transport, now: datetime, *, sender: str = "jiesu@localhost",
             else:
                 store.outbox_sent(item.id, now)
                 report.sent.append(item.id)
-        if len(batch) < limit:
+        if len(batch) < limit or again:
             break
     return report
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import smtplib
+from contextlib import contextmanager, nullcontext
 import ssl
 import tempfile
 from dataclasses import dataclass
@@ -31,22 +32,30 @@ class SmtpTransport:
             raise ValueError(f"[mail] security 只能是 none / starttls / ssl, 不是 {self.security!r}")
 
     def send(self, msg: EmailMessage) -> None:
-        """Hand one message to the server, or raise TransientError / PermanentError."""
-        rcpts = recipients(msg)
+        """Hand one message to the server on its own connection, or raise TransientError / PermanentError."""
+        with self.session() as out:
+            out.send(msg)
+
+    @contextmanager
+    def session(self):
+        """One connection (with its STARTTLS and login) for many messages, opened on the first send."""
+        sess = _SmtpSession(self)
         try:
-            with self._connect() as smtp:
-                if self.security == "starttls":
-                    smtp.starttls(context=self._context())
-                if self.username:
-                    smtp.login(self.username, self.password or "")
-                refused = smtp.send_message(msg, to_addrs=rcpts)
-        except Exception as exc:  # noqa: BLE001 - every failure is classified, none is swallowed
-            raise classify(exc) from exc
-        if refused:
-            # Some recipients got it; a retry would send them a second copy, so this ends here, visibly.
-            detail = "；".join(f"{a} ({c} {m.decode('utf-8', 'replace') if isinstance(m, bytes) else m})"
-                              for a, (c, m) in refused.items())
-            raise PermanentError(f"部分收件人被拒收 (其余已送达) / some recipients refused: {detail}")
+            yield sess
+        finally:
+            sess.close()
+
+    def _open(self) -> smtplib.SMTP:
+        smtp = self._connect()
+        try:
+            if self.security == "starttls":
+                smtp.starttls(context=self._context())
+            if self.username:
+                smtp.login(self.username, self.password or "")
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
 
     def _connect(self) -> smtplib.SMTP:
         if self.security == "ssl":
@@ -57,10 +66,55 @@ class SmtpTransport:
         return self.ssl_context or ssl.create_default_context()
 
 
+class _SmtpSession:
+    """Sends over one SMTP connection; after a connection-level failure the next send reconnects."""
+
+    def __init__(self, transport: SmtpTransport):
+        self.transport, self.smtp = transport, None
+
+    def send(self, msg: EmailMessage) -> None:
+        try:
+            if self.smtp is None:
+                self.smtp = self.transport._open()
+            refused = self.smtp.send_message(msg, to_addrs=recipients(msg))
+        except Exception as exc:  # noqa: BLE001 - every failure is classified, none is swallowed
+            err = classify(exc)
+            if getattr(err, "unreachable", False) or isinstance(exc, smtplib.SMTPAuthenticationError):
+                self.close()
+            else:
+                self._reset()  # a refused message leaves the connection usable for the next one
+            raise err from exc
+        if refused:
+            # Some recipients got it; a retry would send them a second copy, so this ends here, visibly.
+            detail = "；".join(f"{a} ({c} {m.decode('utf-8', 'replace') if isinstance(m, bytes) else m})"
+                              for a, (c, m) in refused.items())
+            raise PermanentError(f"部分收件人被拒收 (其余已送达) / some recipients refused: {detail}")
+
+    def _reset(self) -> None:
+        try:
+            if self.smtp is not None:
+                self.smtp.rset()
+        except (smtplib.SMTPException, OSError):
+            self.close()
+
+    def close(self) -> None:
+        smtp, self.smtp = self.smtp, None
+        if smtp is None:
+            return
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
+
+
 @dataclass
 class MailboxTransport:
     """Writes each message as an .eml file in a directory (the embedded default; the dashboard reads it)."""
     directory: str | os.PathLike
+
+    def session(self):
+        """Nothing to open: the transport itself is its session."""
+        return nullcontext(self)
 
     def send(self, msg: EmailMessage) -> None:
         """Write atomically (temp file, then rename), so a reader never sees half a message."""

@@ -26,6 +26,12 @@ class Recorder:
 
     def __init__(self):
         self.messages = []
+        self.greetings = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.greetings += 1  # one EHLO per plain connection
+        session.host_name = hostname
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.startswith("bad"):
@@ -375,8 +381,20 @@ def test_an_unreachable_server_costs_one_timeout_not_one_per_message(supervision
     assert len(waiting(box)) == 2 and len(box.outbox_list("queued")) == 3
 
 
-def test_deliver_drains_more_than_one_batch(smtp, supervision, box):
+def test_deliver_drains_every_batch_over_one_connection(smtp, supervision, box):
     for i in range(5):
         box.outbox_enqueue(f"m{i}", outbox_message(supervision, [f"u{i}@b.cn"]), now=T0)
-    assert len(deliver(box, transport(smtp), T0, sender=SENDER, limit=2).sent) == 5
-    assert len(smtp.handler.messages) == 5
+    box.outbox_enqueue("bad", outbox_message(supervision, ["bad@b.cn"]), now=T0)
+    box.outbox_enqueue("m5", outbox_message(supervision, ["u5@b.cn"]), now=T0)
+    report = deliver(box, transport(smtp), T0, sender=SENDER, limit=2)
+    assert len(report.sent) == 6 and len(report.failed) == 1, "a 550 in between does not stop the others"
+    assert sorted(r[0] for r, _m in smtp.handler.messages) == [f"u{i}@b.cn" for i in range(6)]
+    assert smtp.handler.greetings == 1
+
+
+def test_zero_backoff_does_not_spin(smtp, supervision):
+    box = MemoryOutbox()
+    box.outbox_enqueue("busy", outbox_message(supervision, ["busy@b.cn"]), now=T0)
+    retry = RetryPolicy(first=timedelta(0), max_attempts=50)
+    report = deliver(box, transport(smtp), T0, sender=SENDER, limit=1, retry=retry)
+    assert len(report.retrying) == 2 and box.outbox_list("sending") == []
