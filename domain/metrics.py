@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 
@@ -155,7 +156,9 @@ def working_day_counter(calendar) -> Callable[[np.ndarray, np.ndarray], np.ndarr
 
 def _to_local_naive(col: pd.Series, name: str) -> pd.Series:
     try:
-        out = pd.to_datetime(col, errors="raise")
+        with warnings.catch_warnings():  # pandas warns when it falls back to per-cell parsing; that is fine here
+            warnings.simplefilter("ignore", UserWarning)
+            out = pd.to_datetime(col, errors="raise")
     except (ValueError, TypeError) as exc:
         raise MetricsInputError(f"列 {name} 含无法识别的时间", f"column {name} has an unreadable time: {exc}")
     if getattr(out.dt, "tz", None) is not None:

@@ -48,6 +48,13 @@ def weights_from_profile(profile) -> dict[str, float]:
     return validate_weights(table, f"{getattr(profile, 'id', 'profile')}: ranking.weights")
 
 
+def default_tie_break(weights: Mapping[str, float]) -> list[str]:
+    """Rates by falling weight, then counts by falling |weight|; equal weights keep the mapping's order."""
+    rates = sorted((n for n in weights if n in RATE_NAMES), key=lambda n: -weights[n])
+    counts = sorted((n for n in weights if n not in RATE_NAMES), key=lambda n: -abs(weights[n]))
+    return rates + counts
+
+
 def _components(metrics: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFrame:
     """Each weighted metric as a number: rates in percent (NaN for 0/0), counts as they are."""
     cols = {}
@@ -91,14 +98,14 @@ def rank_units(metrics: pd.DataFrame, weights: Mapping[str, float] | None = None
                tie_break: Sequence[str] | None = None) -> pd.DataFrame:
     """Competition ranking ("1,1,3") of the rows of a per-unit compute_metrics table.
 
-    Equal scores are compared on the tie_break metrics in order (default: the weighted metrics by
-    falling |weight|); units still equal share a rank. Units with no rate to judge (all 0/0) are
+    Equal scores are compared on the tie_break metrics in order (default: default_tie_break(weights);
+    pass () to compare on the score alone); units still equal share a rank. Units with no rate to judge (all 0/0) are
     listed last without a rank. Columns: rank, score, tie_break (metric that separated the unit
     from its equals, or None), note (Chinese explanation), and each weighted metric's value.
     """
     weights = validate_weights(weights if weights is not None else DEFAULT_WEIGHTS)
     if tie_break is None:
-        tie_break = sorted(weights, key=lambda n: -abs(weights[n]))
+        tie_break = default_tie_break(weights)
     for name in tie_break:
         if name not in weights and name not in RATE_NAMES and name not in COUNT_NAMES:
             raise MetricsInputError(f"“{name}”不是可用于比较的指标", f"{name!r} is not a metric")
