@@ -110,6 +110,7 @@ def naive_metrics(tickets, period, *, calendar, by="unit", satisfied_levels=("æ»
     days = defaultdict(list)
     township_of = {}
     for row in tickets.to_dict("records"):
+        row = {k: (None if not isinstance(v, (str, bool)) and pd.isna(v) else v) for k, v in row.items()}
         township_of.setdefault(row["number"], row["township"])
         received = _ts(row["received"])
         if received > as_of:
@@ -150,8 +151,8 @@ def naive_metrics(tickets, period, *, calendar, by="unit", satisfied_levels=("æ»
         if rating is not None and inp(visited or resolved):
             a["satisfaction_rate_den"] += 1
             a["satisfaction_rate_num"] += rating in satisfied_levels
-        reopened = known(_ts(row.get("reopened_at")))
-        if int(row.get("round") or 1) >= 2 and inp(reopened or resolved):
+        reopened = _ts(row.get("reopened_at"))
+        if int(row.get("round") or 1) >= 2 and (reopened is None or reopened <= as_of) and inp(reopened or resolved):
             a["reopened"] += 1
 
     def side(frame, time_col, counters):

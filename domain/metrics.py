@@ -220,11 +220,11 @@ def prepare_tickets(tickets: pd.DataFrame) -> pd.DataFrame:
 def _known_at(t: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """The ledger as it stood at as_of: anything recorded later has not happened yet."""
     t = t.copy()
+    t.loc[t["reopened_at"] > as_of, "round"] = 1
     for c in ("first_contact_at", "extension_approved_at", "resolved_at", "reopened_at"):
         t.loc[t[c] > as_of, c] = pd.NaT
     late_visit = t["visited_at"] > as_of
     t.loc[late_visit, ["visited_at", "rating"]] = [pd.NaT, None]
-    t.loc[t["reopened_at"].isna() & (t["round"] == 2) & (t["resolved_at"].isna()), "round"] = 1
     return t
 
 
@@ -335,8 +335,8 @@ def compute_metrics(tickets: pd.DataFrame, period: Period, *, calendar, by: str 
     as_of = period.end if as_of is None else pd.Timestamp(as_of)
     if as_of < period.start:
         raise MetricsInputError("截至时间早于统计期间开始", "as_of is before the period starts")
-    t = _known_at(prepare_tickets(tickets), as_of)
-    t = t[t["received"] <= as_of]
+    full = prepare_tickets(tickets)
+    t = _known_at(full[full["received"] <= as_of], as_of)
     if by == "district":
         keys = pd.Series(district_label, index=t.index)
     else:
@@ -354,11 +354,11 @@ def compute_metrics(tickets: pd.DataFrame, period: Period, *, calendar, by: str 
     })
 
     lit = _event_counts(lights, "at", {"yellow_lights": _light_is("yellow"), "red_lights": _light_is("red")},
-                        by, t, period, as_of, district_label)
+                        by, full, period, as_of, district_label)
     issued = _event_counts(notices, "issued_at",
                            {"notices": _every_row, **{k: _notice_is(k) for k in NOTICE_KINDS}},
-                           by, t, period, as_of, district_label)
-    referred = _event_counts(referrals, "at", {"referrals": _every_row}, by, t, period, as_of, district_label)
+                           by, full, period, as_of, district_label)
+    referred = _event_counts(referrals, "at", {"referrals": _every_row}, by, full, period, as_of, district_label)
 
     out = pd.concat([counted, lit, issued, referred], axis=1)
     out = out[out.index.notna()]
