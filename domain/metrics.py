@@ -166,25 +166,32 @@ def _to_local_naive(col: pd.Series, name: str) -> pd.Series:
     return out.astype("datetime64[ns]")
 
 
+_BOOLS = {True: True, False: False, 1: True, 0: False, "是": True, "否": False,
+          "1": True, "0": False,
+          "true": True, "false": False, "True": True, "False": False}
+
+
 def _as_bool(col: pd.Series, name: str) -> pd.Series:
     """True/False/None from bools, 0/1 or 是/否; anything else is an input error."""
-    table = {True: True, False: False, 1: True, 0: False, "是": True, "否": False,
-             "true": True, "false": False, "True": True, "False": False}
-    def one(v):
-        if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v == "":
-            return None
+    col = _text(col) if col.dtype == object or pd.api.types.is_string_dtype(col) else col.astype(object)
+    seen = {}
+    for v in pd.unique(col.to_numpy(dtype=object)):
+        if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+            continue
         try:
-            return table[v]
+            seen[v] = _BOOLS[v]
         except (KeyError, TypeError):
             raise MetricsInputError(f"列 {name} 的值“{v}”不是 是/否", f"column {name}: {v!r} is not a boolean")
-    return col.map(one).astype(object)
+    return col.map(seen).astype(object).where(col.notna(), None)
 
 
 def _text(col: pd.Series) -> pd.Series:
-    """Strings stripped; blank cells become missing."""
-    s = col.astype(object).where(col.notna(), None)
-    s = s.map(lambda v: None if v is None else (str(v).strip() or None))
-    return s
+    """Strings stripped; blank cells become missing (None)."""
+    codes, uniques = pd.factorize(col.astype(object), use_na_sentinel=True)
+    # Strip each distinct value once: units, townships and ratings repeat across 100,000 rows.
+    cleaned = [str(u).strip() for u in uniques]
+    table = np.array([v if v else None for v in cleaned] + [None], dtype=object)
+    return pd.Series(table[codes], index=col.index, dtype=object)
 
 
 def prepare_tickets(tickets: pd.DataFrame) -> pd.DataFrame:
@@ -323,19 +330,20 @@ def compute_metrics(tickets: pd.DataFrame, period: Period, *, calendar, by: str 
                     satisfied_levels: Iterable[str] = ("满意",), lights: pd.DataFrame | None = None,
                     notices: pd.DataFrame | None = None, referrals: pd.DataFrame | None = None,
                     as_of=None, groups: Iterable[str] | None = None,
-                    district_label: str = DISTRICT) -> pd.DataFrame:
+                    district_label: str = DISTRICT, prepared: bool = False) -> pd.DataFrame:
     """Every metric for one period, one row per unit / township (or one district row).
 
     Counts are int columns; each rate R is two int columns R_num and R_den (use rate(row, R));
     handling_days_median / _p90 are floats (NaN when nothing closed). as_of (default: period end)
-    hides anything recorded later, so a past period's figures do not move.
+    hides anything recorded later, so a past period's figures do not move. prepared=True skips
+    prepare_tickets when the caller already ran it (several periods or groupings from one ledger).
     """
     if by not in GROUPINGS:
         raise MetricsInputError(f"分组方式须为 {'/'.join(GROUPINGS)}", f"by must be one of {GROUPINGS}")
     as_of = period.end if as_of is None else pd.Timestamp(as_of)
     if as_of < period.start:
         raise MetricsInputError("截至时间早于统计期间开始", "as_of is before the period starts")
-    full = prepare_tickets(tickets)
+    full = tickets if prepared else prepare_tickets(tickets)
     t = _known_at(full[full["received"] <= as_of], as_of)
     if by == "district":
         keys = pd.Series(district_label, index=t.index)
@@ -380,7 +388,9 @@ def compute_metrics(tickets: pd.DataFrame, period: Period, *, calendar, by: str 
 
 def compute_all(tickets: pd.DataFrame, period: Period, **kwargs) -> dict[str, pd.DataFrame]:
     """The three tables a bulletin needs: per unit, per township and the district row."""
-    return {by: compute_metrics(tickets, period, by=by, **kwargs) for by in GROUPINGS}
+    if not kwargs.pop("prepared", False):
+        tickets = prepare_tickets(tickets)
+    return {by: compute_metrics(tickets, period, by=by, prepared=True, **kwargs) for by in GROUPINGS}
 
 
 def rate(row: Mapping, name: str) -> Rate:
