@@ -214,9 +214,12 @@ def prepare_tickets(tickets: pd.DataFrame) -> pd.DataFrame:
         # A ledger cell holding only a date means "by the end of that day".
         midnight = t[c].notna() & (t[c] == t[c].dt.normalize())
         t.loc[midnight, c] = t.loc[midnight, c] + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
-    if tickets.get("accepted") is None:
-        t["accepted"] = t["excluded_reason"].isna()
-    t["accepted"] = _as_bool(t["accepted"], "accepted").fillna(False).astype(bool)
+    t["excluded_reason"] = _text(t["excluded_reason"])
+    if "accepted" not in tickets.columns:
+        t["accepted"] = None
+    # A blank 受理 cell is read from the exclusion column: no reason recorded means accepted.
+    accepted = _as_bool(t["accepted"], "accepted")
+    t["accepted"] = accepted.where(accepted.notna(), t["excluded_reason"].isna()).astype(bool)
     t["solved"] = _as_bool(t["solved"], "solved")
     for c in ("number", "township", "unit", "finding", "rating", "category", "problem_type"):
         t[c] = _text(t[c])

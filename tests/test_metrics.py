@@ -316,3 +316,13 @@ def test_p90_is_nearest_rank():
             for i in range(1, 11)]
     row = compute_metrics(pd.DataFrame(rows), OCT, calendar=CAL).loc[A]
     assert (row["handling_days_median"], row["handling_days_p90"]) == (5.5, 9)
+
+
+def test_blank_accepted_cell_is_read_from_the_exclusion_reason():
+    t = pd.DataFrame([ticket("E1", A, TS, "2026-10-19 09:00", accepted=None),
+                      ticket("E2", A, TS, "2026-10-19 09:00", accepted=None, excluded_reason="涉及国家秘密"),
+                      ticket("E3", A, TS, "2026-10-19 09:00", accepted=None, excluded_reason="  ")])
+    row = compute_metrics(t, OCT, calendar=CAL).loc[A]
+    assert (row["received"], row["accepted"], row["not_accepted"]) == (3, 2, 1)
+    without = compute_metrics(t.drop(columns=["accepted"]), OCT, calendar=CAL).loc[A]
+    assert (without["accepted"], without["not_accepted"]) == (2, 1)
