@@ -99,8 +99,8 @@ def rank_units(metrics: pd.DataFrame, weights: Mapping[str, float] | None = None
     """Competition ranking ("1,1,3") of the rows of a per-unit compute_metrics table.
 
     Equal scores are compared on the tie_break metrics in order (default: default_tie_break(weights);
-    pass () to compare on the score alone); units still equal share a rank. Units with no rate to judge (all 0/0) are
-    listed last without a rank. Columns: rank, score, tie_break (metric that separated the unit
+    pass () to compare on the score alone); units still equal share a rank. Units with no rate to
+    judge (all 0/0) are listed last without a rank. Columns: rank, score, tie_break (metric that separated the unit
     from its equals, or None), note (Chinese explanation), and each weighted metric's value.
     """
     weights = validate_weights(weights if weights is not None else DEFAULT_WEIGHTS)
@@ -121,13 +121,15 @@ def rank_units(metrics: pd.DataFrame, weights: Mapping[str, float] | None = None
                                                       kind="mergesort")
     filled = ranked.fillna(-np.inf)
     rank, tb, notes = {}, {}, {}
-    values = filled.to_numpy()
-    for i, unit in enumerate(filled.index):
+    key_of = dict(zip(filled.index, map(tuple, filled.to_numpy())))
+    units = list(filled.index)
+    shown = metrics.join(score)
+    for i, unit in enumerate(units):
         j = i
-        while j > 0 and (values[j - 1] == values[i]).all():
+        while j > 0 and key_of[units[j - 1]] == key_of[unit]:
             j -= 1
         rank[unit] = j + 1
-        tb[unit], notes[unit] = _explain(unit, filled, order, metrics.join(score), rank[unit])
+        tb[unit], notes[unit] = _explain(unit, key_of, order, shown, rank[unit])
     out = pd.DataFrame({
         "rank": pd.Series(rank, dtype="Int64").reindex(metrics.index),
         "score": score,
@@ -142,17 +144,18 @@ def rank_units(metrics: pd.DataFrame, weights: Mapping[str, float] | None = None
     return out
 
 
-def _explain(unit, filled: pd.DataFrame, order: list[str], table: pd.DataFrame, rank_no: int):
+def _explain(unit, key_of: dict, order: list[str], table: pd.DataFrame, rank_no: int):
     """Which metric separated unit from the units with its score, or why it still shares a rank."""
-    peers = filled.index[filled["score"] == filled.loc[unit, "score"]]
+    mine = key_of[unit]
+    peers = [p for p, k in key_of.items() if k[0] == mine[0]]
     if len(peers) == 1:
         return None, ""
     others = [p for p in peers if p != unit]
     note = f"与{'、'.join(map(str, others))}总分相同({table.loc[unit, 'score']:.2f})"
     steps, last = [], None
-    remaining = list(peers)
-    for name in order[1:]:
-        split = [p for p in remaining if filled.loc[p, name] != filled.loc[unit, name]]
+    remaining = peers
+    for pos, name in enumerate(order[1:], start=1):
+        split = [p for p in remaining if key_of[p][pos] != mine[pos]]
         if split:
             vals = ",".join(f"{p} {_fmt(name, table.loc[p])}" for p in remaining)
             steps.append(f"按{_label(name)}区分({vals})")
@@ -164,5 +167,19 @@ def _explain(unit, filled: pd.DataFrame, order: list[str], table: pd.DataFrame, 
         compared = "、".join(_label(n) for n in order[1:]) or "总分"
         tied = "、".join(str(p) for p in remaining if p != unit)
         steps.append(f"与{tied}在{compared}上均相同,并列第{rank_no}名")
-        last = None if last is None else last
     return last, note + ";" + ";".join(steps)
+
+
+def display_ranking(ranking: pd.DataFrame) -> pd.DataFrame:
+    """The ranking as people read it: 名次, 得分, each weighted metric in percent or count, 说明."""
+    out = pd.DataFrame(index=ranking.index)
+    out["名次"] = ["—" if pd.isna(r) else str(int(r)) for r in ranking["rank"]]
+    out["得分"] = ["—" if pd.isna(v) else f"{v:.2f}" for v in ranking["score"]]
+    for name in ranking.columns:
+        if name in RATE_NAMES:
+            out[_label(name)] = ["—" if pd.isna(v) else f"{v:.1f}%" for v in ranking[name]]
+        elif name in COUNT_NAMES:
+            out[_label(name)] = [int(v) for v in ranking[name]]
+    out["说明"] = ranking["note"].fillna("")
+    out.index.name = "承办单位"
+    return out

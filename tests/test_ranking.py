@@ -125,3 +125,13 @@ def test_weights_from_profile():
         weights_from_profile(profile({"ranking": {"weights": {"on_time_rate": "high"}}}))
     with pytest.raises(MetricsInputError, match="正权重"):
         weights_from_profile(profile({"ranking": {"weights": {"red_lights": -1}}}))
+
+
+def test_display_ranking_reads_in_chinese():
+    from domain.ranking import display_ranking
+    shown = display_ranking(rank_units(compute_metrics(TICKETS, OCT, **KW)))
+    assert shown.index.name == "承办单位"
+    assert list(shown.columns[:2]) == ["名次", "得分"] and shown.columns[-1] == "说明"
+    assert shown.loc[A, "名次"] == "1" and shown.loc[A, "得分"] == "90.00"
+    assert shown.loc[A, "按时办结率"] == "66.7%" and shown.loc[C, "满意率"] == "—"
+    assert shown.loc[C, "黄灯数"] == 2
