@@ -141,6 +141,11 @@ class Period:
         raise MetricsInputError(f"无法识别的统计期间“{text}”,应写作 2026-10、2026Q3、2026H2 或 2026",
                                 f"unknown period {text!r}; use 2026-10, 2026Q3, 2026H2 or 2026")
 
+    def months(self) -> list["Period"]:
+        """The calendar months inside this period, in order (the bulletin's trend axis)."""
+        starts = pd.date_range(self.start, self.end, freq="MS", inclusive="left")
+        return [Period.month(d.year, d.month) for d in starts]
+
     def contains(self, times: pd.Series) -> pd.Series:
         return (times >= self.start) & (times < self.end)
 
@@ -416,3 +421,27 @@ def display_table(metrics: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(cols, index=metrics.index)
     out.index.name = GROUP_LABELS.get(metrics.index.name, metrics.index.name)
     return out
+
+
+def trend(tickets: pd.DataFrame, periods: Iterable[Period], **kwargs) -> pd.DataFrame:
+    """The district row of compute_metrics for each period (e.g. period.months()), indexed by label."""
+    prepared = kwargs.pop("prepared", False)
+    t = tickets if prepared else prepare_tickets(tickets)
+    rows = [compute_metrics(t, p, by="district", prepared=True, **kwargs).iloc[0].rename(p.label)
+            for p in periods]
+    out = pd.DataFrame(rows)
+    out.index.name = "period"
+    return out
+
+
+def breakdown(tickets: pd.DataFrame, period: Period, column: str = "category") -> pd.DataFrame:
+    """Tickets received in the period per value of column (类别 by default): received and accepted, most first."""
+    t = prepare_tickets(tickets)
+    if column not in t.columns:
+        raise MetricsInputError(f"诉求数据没有列 {column}", f"tickets frame has no column {column}")
+    t = t[period.contains(t["received"])]
+    values = _text(t[column]).fillna("(未填)")
+    out = pd.DataFrame({"received": 1, "accepted": t["accepted"].astype(np.int64)}, index=t.index)
+    out = out.groupby(values.values).sum().sort_values(["received", "accepted"], ascending=False, kind="mergesort")
+    out.index.name = column
+    return out.astype(np.int64)

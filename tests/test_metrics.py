@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from bench.bench_metrics import WeekdayCalendar
-from domain.metrics import (DISTRICT, METRICS, MetricsInputError, Period, Rate, compute_all, compute_metrics,
-                            display_table, rate)
+from domain.metrics import (DISTRICT, METRICS, MetricsInputError, Period, Rate, breakdown, compute_all,
+                            compute_metrics, display_table, rate, trend)
 
 # October 2026: Thu 1 .. Sat 31. National Day holidays on the weekdays Oct 1, 2, 5, 6, 7, so the
 # working days are Oct 8-9, 12-16, 19-23, 26-30 (and Sep 28-30, Nov 2-6 ...).
@@ -29,7 +29,7 @@ def ticket(number, unit, township, received, **kw):
 
 TICKETS = pd.DataFrame([
     # T1: plain on-time ticket, contacted in time, 属实 and solved, rated 满意.
-    ticket("T1", A, TS, "2026-10-09 09:00", contact_due="2026-10-12 17:30", first_contact_at="2026-10-10 10:00",
+    ticket("T1", A, TS, "2026-10-09 09:00", category="咨询", contact_due="2026-10-12 17:30", first_contact_at="2026-10-10 10:00",
            resolve_due_original="2026-10-20 17:30", resolve_due="2026-10-20 17:30", resolved_at="2026-10-16 15:00",
            finding="属实", solved=True, rating="满意", visited_at="2026-10-19 10:00"),
     # T2: extension approved IN TIME (10-20, before the original due 10-21) -> judged by 10-30; resolved 10-28: on time.
@@ -45,7 +45,7 @@ TICKETS = pd.DataFrame([
            finding="属实", solved=False, rating="不满意", visited_at="2026-10-28 09:00",
            round=2, reopened_at="2026-10-28 10:00"),
     # T4: UNRATED (no return visit yet); 不属实 so outside the resolution rate; contacted late (10-16 > 10-15).
-    ticket("T4", B, WL, "2026-10-14 09:00", contact_due="2026-10-15 17:30", first_contact_at="2026-10-16 09:00",
+    ticket("T4", B, WL, "2026-10-14 09:00", category="意见建议", contact_due="2026-10-15 17:30", first_contact_at="2026-10-16 09:00",
            resolve_due_original="2026-10-23 17:30", resolve_due="2026-10-23 17:30", resolved_at="2026-10-21 11:00",
            finding="不属实"),
     # T5: SPANS TWO MONTHS: received in October, due and resolved in November, rated in November.
@@ -326,3 +326,23 @@ def test_blank_accepted_cell_is_read_from_the_exclusion_reason():
     assert (row["received"], row["accepted"], row["not_accepted"]) == (3, 2, 1)
     without = compute_metrics(t.drop(columns=["accepted"]), OCT, calendar=CAL).loc[A]
     assert (without["accepted"], without["not_accepted"]) == (2, 1)
+
+
+def test_trend_over_months():
+    q4 = Period.parse("2026Q4")
+    assert [p.label for p in q4.months()] == ["2026年10月", "2026年11月", "2026年12月"]
+    table = trend(TICKETS, [Period.month(2026, 9), *q4.months()], **KW)
+    # received: Sep T7; Oct T1-T6, T8 = 7; closed: Oct T1, T2, T3, T4, T7 = 5; Nov T5 = 1.
+    assert list(table.index) == ["2026年9月", "2026年10月", "2026年11月", "2026年12月"]
+    assert list(table["received"]) == [1, 7, 0, 0] and list(table["closed"]) == [0, 5, 1, 0]
+    # November: the rectification notice on T3 (11-02).
+    assert list(table["rectification_notice"]) == [0, 0, 1, 0]
+
+
+def test_breakdown_by_category():
+    # received in Oct: T1 咨询, T4 意见建议, T2 T3 T5 T6 T8 投诉 (T6 excluded) -> 投诉 5 (4 accepted), 咨询 1, 意见建议 1.
+    table = breakdown(TICKETS, OCT)
+    assert table.to_dict("index") == {"投诉": {"received": 5, "accepted": 4}, "咨询": {"received": 1, "accepted": 1},
+                                      "意见建议": {"received": 1, "accepted": 1}}
+    assert list(table.index)[0] == "投诉"
+    assert breakdown(TICKETS, OCT, "township").loc[WL, "received"] == 4
