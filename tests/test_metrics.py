@@ -346,3 +346,21 @@ def test_breakdown_by_category():
                                       "意见建议": {"received": 1, "accepted": 1}}
     assert list(table.index)[0] == "投诉"
     assert breakdown(TICKETS, OCT, "township").loc[WL, "received"] == 4
+
+
+def test_undispatched_ticket_counts_for_township_and_district_only():
+    t = pd.concat([TICKETS, pd.DataFrame([ticket("U1", None, TS, "2026-10-20 09:00")])], ignore_index=True)
+    tables = compute_all(t, OCT, **KW)
+    assert tables["unit"]["received"].sum() == 7            # unchanged: the new row has no unit
+    assert tables["township"].loc[TS, "received"] == 3 + 1
+    assert tables["district"].loc[DISTRICT, "received"] == 7 + 1
+
+
+def test_chinese_light_names_and_side_frame_errors():
+    lights = LIGHTS.assign(light=LIGHTS["light"].map({"yellow": "黄灯", "red": "红灯"}))
+    row = compute_metrics(TICKETS, OCT, calendar=CAL, lights=lights, by="district").loc[DISTRICT]
+    assert (row["yellow_lights"], row["red_lights"]) == (3, 1)
+    with pytest.raises(MetricsInputError, match="数据缺少列 at"):
+        compute_metrics(TICKETS, OCT, calendar=CAL, lights=LIGHTS.drop(columns=["at"]))
+    with pytest.raises(MetricsInputError, match="截至时间早于统计期间开始"):
+        compute_metrics(TICKETS, OCT, calendar=CAL, as_of="2026-09-30")
