@@ -302,8 +302,9 @@ def _keys(frame_key: str, by: str, frame: pd.DataFrame, t: pd.DataFrame, distric
         return pd.Series(district_label, index=frame.index)
     if by == "unit":
         return _text(frame["unit"])
-    townships = t.drop_duplicates("number").set_index("number")["township"]
-    return _text(frame[frame_key]).map(townships)
+    tickets = _text(frame[frame_key])
+    known = t.loc[t["number"].isin(tickets.dropna().unique()), ["number", "township"]]
+    return tickets.map(known.drop_duplicates("number").set_index("number")["township"])
 
 
 def _event_counts(frame, time_col, columns, by, t, period, as_of, district_label) -> pd.DataFrame:
@@ -314,9 +315,11 @@ def _event_counts(frame, time_col, columns, by, t, period, as_of, district_label
         if c not in frame.columns:
             raise MetricsInputError(f"数据缺少列 {c}", f"frame lacks column {c}")
     at = _to_local_naive(frame[time_col], time_col)
-    keep = (period.contains(at) & (at <= as_of)).values
+    frame = frame[(period.contains(at) & (at <= as_of)).values]
+    if len(frame) == 0:
+        return pd.DataFrame(columns=list(columns), dtype=np.int64)
     keys = _keys("ticket", by, frame, t, district_label)
-    data = pd.DataFrame({name: (np.asarray(build(frame), dtype=bool) & keep).astype(np.int64)
+    data = pd.DataFrame({name: np.asarray(build(frame), dtype=bool).astype(np.int64)
                          for name, build in columns.items()})
     return data.groupby(keys.values).sum()
 
@@ -352,7 +355,7 @@ def compute_metrics(tickets: pd.DataFrame, period: Period, *, calendar, by: str 
     if as_of < period.start:
         raise MetricsInputError("截至时间早于统计期间开始", "as_of is before the period starts")
     full = tickets if prepared else prepare_tickets(tickets)
-    t = _known_at(full[full["received"] <= as_of], as_of)
+    t = _known_at(full.loc[full["received"] <= as_of, list(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)], as_of)
     if by == "district":
         keys = pd.Series(district_label, index=t.index)
     else:
