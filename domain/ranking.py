@@ -20,7 +20,6 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "red_lights": -2.0,
 }
 PROFILE_TABLE = ("ranking", "weights")  # [ranking.weights] in a profile's TOML, read from Profile.extra
-_EPS = 1e-9
 
 
 def validate_weights(weights: Mapping[str, float], source: str = "weights") -> dict[str, float]:
