@@ -1,0 +1,177 @@
+"""A ticket's place in the seeds' workflow: round, milestone dues, status and coordinator flags, from what
+people entered in the sheet and what the service remembered."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from domain.calendar import UnknownYearError, WorkCalendar
+from domain.deadlines import DeadlineError, Due, compute, due_soon, is_overdue
+from domain.profiles import Profile
+
+# 督办状态 values the sync cycle writes (lights are added by the scan).
+NORMAL, DUE_SOON, OVERDUE, CLOSED, PENDING = "正常", "即将到期", "已超期", "已办结", "待定"
+
+# Stages, for people (dashboard, progress lookup).
+STAGE_UNDISPATCHED = "待派单"
+STAGE_UNSIGNED = "待签收"
+STAGE_RETURNED = "已回退待重新派单"
+STAGE_HANDLING = "办理中"
+STAGE_VISIT = "待回访"
+STAGE_REDO = "重新办理"
+STAGE_CLOSED = "已办结"
+
+# Which typed time proves each milestone done: a later step implies the earlier ones.
+_DONE_BY = {"contact": ("first_contact_at", "replied_at", "resolved_at"),
+            "reply": ("replied_at", "resolved_at"),
+            "resolve": ("resolved_at",)}
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """The typed facts of one ledger row that the workflow reads (parsed by sheets_schema)."""
+    category: str
+    received: datetime
+    problem_type: str | None = None
+    unit: str | None = None
+    complaint_target: str | None = None
+    signed_at: datetime | None = None
+    return_reason: str | None = None
+    first_contact_at: datetime | None = None
+    replied_at: datetime | None = None
+    resolved_at: datetime | None = None
+    extension_request: str | None = None
+    extension_approval: str | None = None   # 同意 / 不同意
+    extension_days: int | None = None
+    visited_at: datetime | None = None
+    rating: str | None = None
+
+
+@dataclass(frozen=True)
+class Round:
+    """What the service remembers between cycles: the handling round and when it began."""
+    number: int = 1
+    returned: datetime | None = None
+    last_visit_counted: datetime | None = None   # the unsatisfied visit that opened this round
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Something a coordinator must look at; `kind` is stable, `message` is for people."""
+    kind: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    round: Round
+    dues: dict[str, Due] = field(default_factory=dict)
+    status: str = NORMAL
+    stage: str = STAGE_HANDLING
+    overdue: tuple[str, ...] = ()
+    due_soon: tuple[str, ...] = ()
+    flags: tuple[Flag, ...] = ()
+    unknown_year: int | None = None
+
+
+def milestone_done(ticket: Ticket, milestone: str, since: datetime | None = None) -> datetime | None:
+    """When the milestone was done (in this round: after `since`), or None."""
+    for attr in _DONE_BY.get(milestone, ()):
+        at = getattr(ticket, attr)
+        if at is not None and (since is None or at > since):
+            return at
+    return None
+
+
+def next_round(profile: Profile, ticket: Ticket, current: Round) -> Round:
+    """An unsatisfied return visit after the current round's result opens the next round (same day)."""
+    visit, rating = ticket.visited_at, ticket.rating
+    if visit is None or not rating or profile.is_satisfied(rating):
+        return current
+    if current.last_visit_counted is not None and visit <= current.last_visit_counted:
+        return current
+    if milestone_done(ticket, "resolve", current.returned) is None:
+        return current          # a rating typed before the result is not a verdict on it
+    if current.number >= profile.redo.max_rounds:
+        return current
+    return Round(current.number + 1, returned=visit, last_visit_counted=visit)
+
+
+def decide(profile: Profile, calendar: WorkCalendar, ticket: Ticket, current: Round, now: datetime) -> Decision:
+    """Round, dues and status of one ticket at `now`; never raises for a calendar gap (it flags it)."""
+    rnd = next_round(profile, ticket, current)
+    flags = list(_flags(profile, ticket, rnd))
+    extended = ticket.extension_approval == "同意" and rnd.number == 1 and profile.extension is not None
+    try:
+        dues = compute(profile, calendar, category=ticket.category, problem_type=ticket.problem_type,
+                       received=ticket.received, extended=extended, round=rnd.number, returned=rnd.returned,
+                       extension_days=ticket.extension_days if extended else None)
+    except UnknownYearError as exc:
+        flags.append(Flag("calendar_missing", f"请在工作日历中录入{exc.year}年节假日安排"))
+        return Decision(rnd, {}, PENDING, _stage(profile, ticket, rnd), flags=tuple(flags),
+                        unknown_year=exc.year)
+    except DeadlineError as exc:
+        flags.append(Flag("deadline_input", exc.zh))
+        return Decision(rnd, {}, PENDING, _stage(profile, ticket, rnd), flags=tuple(flags))
+
+    stage = _stage(profile, ticket, rnd)
+    if stage == STAGE_CLOSED:
+        return Decision(rnd, dues, CLOSED, stage, flags=tuple(flags))
+    since = rnd.returned
+    late, soon = [], []
+    for name, due in dues.items():
+        if milestone_done(ticket, name, since) is not None:
+            continue
+        if is_overdue(due.at, now):
+            late.append(name)
+        else:
+            try:
+                if due_soon(calendar, due.at, now, profile.reminders.due_soon_working_days):
+                    soon.append(name)
+            except UnknownYearError as exc:   # "due soon" may look past a known year's end
+                flags.append(Flag("calendar_missing", f"请在工作日历中录入{exc.year}年节假日安排"))
+    status = OVERDUE if late else DUE_SOON if soon else NORMAL
+    return Decision(rnd, dues, status, stage, tuple(late), tuple(soon), tuple(flags))
+
+
+def _stage(profile: Profile, ticket: Ticket, rnd: Round) -> str:
+    if ticket.return_reason:
+        return STAGE_RETURNED
+    if not ticket.unit:
+        return STAGE_UNDISPATCHED
+    resolved = milestone_done(ticket, "resolve", rnd.returned)
+    if resolved is not None:
+        visit_counts = ticket.visited_at is not None and ticket.visited_at >= resolved
+        if visit_counts and ticket.rating and profile.is_satisfied(ticket.rating):
+            return STAGE_CLOSED
+        if rnd.number >= profile.redo.max_rounds and visit_counts and ticket.rating:
+            return STAGE_CLOSED    # unsatisfied after the last round: closed, and flagged for escalation
+        return STAGE_VISIT
+    if rnd.number > 1:
+        return STAGE_REDO
+    if ticket.signed_at is None and ticket.first_contact_at is None:
+        return STAGE_UNSIGNED
+    return STAGE_HANDLING
+
+
+def _flags(profile: Profile, ticket: Ticket, rnd: Round):
+    if ticket.unit and ticket.complaint_target and _same_unit(ticket.unit, ticket.complaint_target):
+        yield Flag("self_complaint", f"投诉对象即承办单位“{ticket.unit}”，不得交其本单位办理，请重新派单")
+    if ticket.return_reason:
+        yield Flag("returned", f"承办单位回退：{ticket.return_reason}；请重新确定承办单位")
+    if ticket.extension_request and not ticket.extension_approval:
+        yield Flag("extension_pending", "承办单位申请延期，待审批")
+    resolved = milestone_done(ticket, "resolve", rnd.returned)
+    unsatisfied_again = (rnd.number >= profile.redo.max_rounds and resolved is not None
+                         and ticket.visited_at is not None and ticket.visited_at >= resolved
+                         and ticket.rating and not profile.is_satisfied(ticket.rating))
+    if unsatisfied_again:
+        yield Flag("unsatisfied_after_redo",
+                   f"第{rnd.number}轮办理后回访仍不满意：{profile.redo.text or '请协调机构研究处理'}")
+
+
+def _same_unit(unit: str, target: str) -> bool:
+    """The complaint names the handling unit itself (either name contains the other)."""
+    a, b = unit.strip(), target.strip()
+    return bool(a and b) and (a in b or b in a)
+
