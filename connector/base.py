@@ -29,6 +29,8 @@ class ServiceOnlyError(LedgerError, ValueError):
 
 def cell_text(value) -> str:
     """The text of a cell as a person reads it, for fingerprints and id matching."""
+    if type(value) is str:  # the common case first: this runs for every cell of every cycle
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -38,6 +40,8 @@ def cell_text(value) -> str:
 
 def normalise_value(value):
     """Cell value as the interface hands it out: '' for empty, str/int/float/bool, dates as ISO text."""
+    if type(value) is str:
+        return value
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
@@ -99,28 +103,30 @@ class Grid:
 
     def ref(self, row: Row, service_headers: Iterable[str]) -> "RowRef":
         """The identity by which a later write finds this row again (see RowRef)."""
+        rid = self.row_id(row)
+        if rid:  # followed by its id; no fingerprint needed
+            return RowRef(self.title, rid, row.number, "")
         key = frozenset(service_headers)
         cols = self._human.get(key)
         if cols is None:
             cols = self._human[key] = _human_columns(self, key)
-        return RowRef(self.title, self.row_id(row) or None, row.number,
-                      fingerprint(self, row, key, cols))
+        return RowRef(self.title, None, row.number, fingerprint(self, row, key, cols))
 
 
-def _human_columns(grid: Grid, service_headers) -> list[tuple[bytes, int]]:
+def _human_columns(grid: Grid, service_headers) -> list[tuple[str, int]]:
     skip = set(service_headers) | {ROW_ID_HEADER}
     return sorted((h.encode(), i) for h, i in grid._index.items() if h not in skip)
 
 
 def fingerprint(grid: Grid, row: Row, service_headers: Iterable[str], _cols=None) -> str:
     """Hash of the row's human-owned cells by header (so reordering columns keeps it, editing them does not)."""
-    h = hashlib.blake2b(digest_size=12)
     values = row.values
+    parts = []
     for name, i in _cols if _cols is not None else _human_columns(grid, service_headers):
         text = cell_text(values[i]) if i < len(values) else ""
         if text:
-            h.update(name + b"\x1f" + text.encode() + b"\x1e")
-    return h.hexdigest()
+            parts.append(f"{name}\x1f{text}")
+    return hashlib.blake2b("\x1e".join(parts).encode(), digest_size=12).hexdigest()
 
 
 class RowIndex:
