@@ -170,6 +170,15 @@ class GSheetsLedger(Ledger):
                     "rowCount": 1000, "columnCount": max(26, len(sheet.headers())), "frozenRowCount": 1}}}})
                 report.created_sheets.append(sheet.title)
         if adds:
+            # A brand-new spreadsheet's lone empty "Sheet1" goes once the ledger's sheets exist (never with data).
+            others = [s for s in meta.get("sheets", []) if s["properties"]["title"] not in
+                      {sh.title for sh in spec.sheets}]
+            if len(others) == 1 and len(present) == 1:
+                title = others[0]["properties"]["title"]
+                got = self.http.values_get(self.key, a1_sheet(title))
+                if not got.get("values"):
+                    adds.append({"deleteSheet": {"sheetId": others[0]["properties"]["sheetId"]}})
+                    report.notes.append(f"删除了新表格中的空白工作表「{title}」")
             self._batch_update(adds)
             meta = self.metadata(refresh=True)
         titles = [s.title for s in spec.sheets]
@@ -238,7 +247,7 @@ class GSheetsLedger(Ledger):
                 out.append({"setDataValidation": {"range": dict(col, startRowIndex=1), "rule": {
                     "condition": {"type": "ONE_OF_LIST",
                                   "values": [{"userEnteredValue": v} for v in spec_col.choices]},
-                    "inputMessage": "请从下拉列表中选择", "strict": True, "showCustomUi": True}}})
+                    "inputMessage": "请从下拉列表中选择", "strict": spec_col.strict, "showCustomUi": True}}})
             if h == ROW_ID_HEADER:
                 out.append({"updateDimensionProperties": {"range": {"sheetId": sid, "dimension": "COLUMNS",
                                                                     "startIndex": i, "endIndex": i + 1},

@@ -27,6 +27,7 @@ class ColumnSpec:
     service: bool = False
     choices: tuple[str, ...] = ()
     width: int = 14
+    strict: bool = True  # a dropdown that refuses other values; False only warns (e.g. 渠道)
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def spec_from_schema(sheets, profile=None) -> WorkbookSpec:
         for c in sheet.columns:
             choices = tuple(c.allowed(profile)) if getattr(c, "kind", "") == "enum" else ()
             cols.append(ColumnSpec(c.header, c.owner == "service", choices,
-                                   24 if (c.max_length or 0) > 100 else 14))
+                                   24 if (c.max_length or 0) > 100 else 14, getattr(c, "strict", True)))
         out.append(SheetSpec(sheet.name, tuple(cols)))
     return WorkbookSpec(tuple(out))
 

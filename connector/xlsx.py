@@ -283,6 +283,7 @@ def _init_sheet(wb, sheet: "setup.SheetSpec", report: InitReport):
             letter = setup.column_letter(i)
             dv = DataValidation(type="list", formula1='"' + ",".join(col.choices) + '"', allow_blank=True,
                                 showErrorMessage=True, errorTitle=setup.VALIDATION_TITLE,
+                                errorStyle="stop" if col.strict else "warning",
                                 error="请从下拉列表中选择: " + "、".join(col.choices))
             dv.add(f"{letter}2:{letter}1048576")
             ws.add_data_validation(dv)

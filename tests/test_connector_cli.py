@@ -39,3 +39,39 @@ def test_init_needs_a_path_or_a_key(tmp_path):
     assert res.exit_code == 2 and "路径" in res.output
     res = CliRunner().invoke(main, ["init", str(tmp_path / "x.csv")])
     assert res.exit_code == 2 and ".xlsx" in res.output
+
+
+def test_init_follows_the_schema_owners_and_enums(tmp_path):
+    import pytest
+    schema = pytest.importorskip("sheets_schema")
+    if not hasattr(schema, "SHEETS"):
+        pytest.skip("sheets_schema 的工作表定义尚未合入 / the schema's worksheets are not merged yet")
+    from connector.setup import default_spec
+    spec = default_spec()
+    assert [s.title for s in spec.sheets] == [s.name for s in schema.SHEETS]
+    for sheet in schema.SHEETS:
+        mine = spec.sheet(sheet.name)
+        assert mine.headers()[:len(sheet.columns)] == [c.header for c in sheet.columns]
+        assert {c.header for c in sheet.columns if c.owner == schema.SERVICE} <= mine.service_headers
+        assert not {c.header for c in sheet.columns if c.owner != schema.SERVICE} & mine.service_headers
+    path = tmp_path / "台账.xlsx"
+    assert CliRunner().invoke(main, ["init", str(path)]).exit_code == 0
+    wb = openpyxl.load_workbook(path)
+    for sheet in schema.SHEETS:
+        head = [c.value for c in wb[sheet.name][1]]
+        assert [c.header for c in sheet.columns if c.header not in head] == []
+
+
+def test_init_on_the_local_sheets_server(tmp_path):
+    from connector.sheets_server import serve_in_thread
+    with serve_in_thread() as server:
+        res = CliRunner().invoke(main, ["init", "--backend", "gsheets", "--title", "区台账",
+                                        "--api-base", server.url])
+        assert res.exit_code == 0, res.output
+        key = res.output.split("created spreadsheet: ")[1].split()[0]
+        titles = [ws.title for ws in server.client().open_by_key(key).worksheets()]
+        assert "台账" in titles and "督办记录" in titles and "Sheet1" not in titles
+        again = CliRunner().invoke(main, ["init", "--key", key, "--api-base", server.url])
+        assert again.exit_code == 0 and "nothing missing" in again.output
+        missing = CliRunner().invoke(main, ["init", "--key", "1nosuch", "--api-base", server.url])
+        assert missing.exit_code == 2 and "找不到" in missing.output
