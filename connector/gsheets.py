@@ -31,7 +31,7 @@ def _api_error(exc: APIError, what: str) -> LedgerError:
 class GSheetsLedger(Ledger):
     """A ledger kept in one Google spreadsheet (or the local Sheets server), read and written in batches."""
 
-    def __init__(self, client, key: str, service_headers: Iterable[str] = (), *, metadata_ttl: float = 300.0,
+    def __init__(self, client, key: str, service_headers: Iterable[str] = (), *, metadata_ttl: float = 3600.0,
                  append_attempts: int = 3):
         self.client = client
         self.http = client.http_client

@@ -116,3 +116,21 @@ def test_read_workbook_still_reads_plain_grids(led):
     grids = read_workbook(led.path)
     head = grids["台账"][0]
     assert grids["台账"][1][head.index("诉求企业")] == "甲公司"
+
+
+def test_a_workbook_that_keeps_changing_is_a_temporary_error_and_keeps_the_persons_version(led):
+    from connector.base import LedgerError
+    attempts = []
+
+    def person_always_saves_first(wb):
+        attempts.append(1)
+        other = openpyxl.load_workbook(led.path)
+        other["台账"].cell(2, 4).value = f"乙公司{len(attempts)}"
+        other.save(led.path)
+        wb["台账"].cell(2, 30).value = "红灯"
+
+    with pytest.raises(LedgerError) as err:
+        led._rewrite(person_always_saves_first)
+    assert err.value.permanent is False and len(attempts) == led.attempts
+    ws = openpyxl.load_workbook(led.path)["台账"]
+    assert ws.cell(2, 4).value == f"乙公司{led.attempts}" and ws.cell(2, 30).value is None
