@@ -53,6 +53,15 @@ def normalise_value(value):
     return value
 
 
+def _header_key():
+    """The schema's header comparison when sheets_schema provides one, else exact text."""
+    try:
+        from sheets_schema.columns import header_key
+    except ImportError:
+        return str
+    return header_key
+
+
 def new_row_id() -> str:
     """A fresh row identity: short, unguessable enough, and never confused with a number or a date."""
     return "R" + secrets.token_hex(6)
@@ -77,13 +86,18 @@ class Grid:
     def __post_init__(self):
         self._human = {}
         self._index = {}
+        self._keyed = {}
+        key = _header_key()
         for i, h in enumerate(self.header):
             if h and h not in self._index:
                 self._index[h] = i
+                self._keyed.setdefault(key(h), i)
 
     def col(self, header: str) -> int | None:
-        """0-based position of the column with this header text, or None when absent."""
-        return self._index.get(header)
+        """0-based position of the column with this header text (or the schema's normalised form of it:
+        full-width, spaces, 「*」 and 「(必填)」 ignored), or None when absent."""
+        i = self._index.get(header)
+        return i if i is not None else self._keyed.get(_header_key()(header))
 
     def value(self, row: Row, header: str):
         i = self.col(header)
