@@ -101,10 +101,10 @@ def parse_datetime(raw) -> tuple[dt.datetime, bool]:
         day = dt.date(y, mo, d)
     except ValueError:
         if not 1 <= mo <= 12:
-            raise CellError(f"“{display(raw)}”中的月份 {mo} 不存在，月份应为 1–12") from None
+            raise CellError(f"“{display(raw)}”中的月份 {mo} 不存在，月份应为 1–12，请核对") from None
         raise CellError(f"“{display(raw)}”这一天不存在（{y}年{mo}月没有{d}日），请核对日期") from None
     if hh > 23 or mm > 59 or ss > 59:
-        raise CellError(f"“{display(raw)}”中的时间不存在，时应为 0–23，分、秒应为 0–59")
+        raise CellError(f"“{display(raw)}”中的时间不存在，时应为 0–23，分、秒应为 0–59，请核对")
     return dt.datetime(day.year, day.month, day.day, hh, mm, ss), parts.get("H") is not None
 
 

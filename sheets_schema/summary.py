@@ -3,6 +3,7 @@ from __future__ import annotations
 
 OK_TEXT = "✔ 校验通过"
 MAX_LENGTH = 300
+_MORE = " …（其余见校验报告）"
 
 
 def row_summary(problems) -> str:
@@ -17,7 +18,7 @@ def row_summary(problems) -> str:
         head += f"，{len(warnings)} 条提示"
     text = head + "：" + "; ".join(parts)
     if len(text) > MAX_LENGTH:
-        text = text[: MAX_LENGTH - 8].rstrip("; ") + " …（其余见校验报告）"
+        text = text[: MAX_LENGTH - len(_MORE)].rstrip("; ") + _MORE
     return text
 
 
