@@ -14,6 +14,7 @@ _FORMULA = frozenset(parse.FORMULA_CHARS)
 # Formats pandas parses in C; anything else (2026年3月5日, 2026.3.5, serials …) goes to the per-cell parser.
 _FAST_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d")
 _NAT = np.datetime64("NaT", "s")
+PANDAS_MIN = 64  # below this many cells pandas' per-call overhead costs more than parsing one by one
 
 
 def check_column(column: Column, values: list, profile=None, units=None) -> dict[int, list[tuple[str, str]]]:
@@ -42,8 +43,8 @@ def _candidates(column: Column, values: list):
         limit = column.max_length or 1 << 62
         required = column.required
         return [i for i, v in enumerate(values)
-                if (v is None and required) or (v.__class__ is str and
-                                                (len(v) > limit or v[:1] in _FORMULA or (required and not v.strip())))]
+                if (v is None and required) or (v is not None and v.__class__ is not str) or (
+                    v.__class__ is str and (len(v) > limit or v[:1] in _FORMULA or (required and not v.strip())))]
     if column.kind == PHONE:
         mobile = parse.MOBILE_RE.fullmatch
         return [i for i, v in enumerate(values)
@@ -54,14 +55,19 @@ def _candidates(column: Column, values: list):
     return [i for i, v in enumerate(values) if v is not None]
 
 
-def parse_time_column(column: Column, values: list, profile=None):
+def parse_time_column(column: Column, values: list, profile=None, pandas_min: int = PANDAS_MIN):
     """(datetime64[s] array with NaT where blank or wrong, has-time bool array, {index: [(level, message)]})."""
     n = len(values)
     out = np.full(n, _NAT)
     has_time = np.zeros(n, dtype=bool)
     found: dict[int, list] = {}
     dt_idx, dt_vals, str_idx, str_vals, slow = [], [], [], [], []
-    for i, v in enumerate(values):
+    if len(values) < pandas_min:
+        slow = list(range(len(values)))
+        values_iter = ()
+    else:
+        values_iter = enumerate(values)
+    for i, v in values_iter:
         c = v.__class__
         if v is None:
             if column.required:
