@@ -131,10 +131,23 @@ def _check_year(year: int, raw) -> None:
 
 _PHONE_SPLIT = re.compile(r"\s*[,;，；、/]\s*")
 _PHONE_JUNK = str.maketrans("", "", " -()（）")
-_OK_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE,
+OK_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE,
              PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST}
 _CN = phonenumbers.PhoneMetadata.metadata_for_region("CN")
 MOBILE_RE = re.compile(_CN.mobile.national_number_pattern)
+# phonenumbers' own test for a fixed line, without its per-call overhead: in the general and fixed-line
+# patterns and lengths, and in no type we do not accept (premium rate, VoIP, UAN …).
+_GENERAL = (re.compile(_CN.general_desc.national_number_pattern), set(_CN.general_desc.possible_length))
+_FIXED = (re.compile(_CN.fixed_line.national_number_pattern), set(_CN.fixed_line.possible_length))
+_REJECTED = tuple(re.compile(d.national_number_pattern) for d in (
+    _CN.premium_rate, _CN.voip, _CN.personal_number, _CN.pager, _CN.uan, _CN.voicemail)
+    if d is not None and d.national_number_pattern)
+
+
+def _is_fixed_line(national: str) -> bool:
+    return (len(national) in _GENERAL[1] and len(national) in _FIXED[1] and _GENERAL[0].fullmatch(national)
+            is not None and _FIXED[0].fullmatch(national) is not None
+            and not any(p.fullmatch(national) for p in _REJECTED))
 
 
 def parse_phones(raw) -> tuple[str, ...]:
@@ -157,6 +170,8 @@ def parse_phone(text: str) -> str:
         digits = digits[4:]
     if len(digits) == 11 and digits.isdigit() and MOBILE_RE.fullmatch(digits):
         return "+86" + digits  # the common case, decided by phonenumbers' own CN mobile pattern
+    if digits[:1] == "0" and digits.isdigit() and _is_fixed_line(digits[1:]):
+        return "+86" + digits[1:]
     if not digits.isdigit():
         raise CellError(f"“{text}”不是电话号码，只能包含数字和 -，如 13812345678 或 0632-7711401")
     if digits.startswith("1"):
@@ -167,7 +182,7 @@ def parse_phone(text: str) -> str:
         number = phonenumbers.parse(digits if digits.startswith(("0", "4", "8")) else "0" + digits, "CN")
     except phonenumbers.NumberParseException:
         number = None
-    if number is None or not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in _OK_TYPES:
+    if number is None or not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in OK_TYPES:
         if not digits.startswith(("0", "4", "8")) and len(digits) in (7, 8):
             raise CellError(f"固定电话“{text}”缺少区号，请写成如 0632-7711401")
         raise CellError(f"“{text}”不是有效的电话号码：手机号为 11 位（如 13812345678），固定电话须带区号（如 0632-7711401）")

@@ -90,9 +90,12 @@ def test_invalid_phones(typed, fragment):
 @given(st.from_regex(r"1[0-9]{10}", fullmatch=True))
 def test_mobile_fast_rule_agrees_with_phonenumbers(number):
     """Our regex shortcut for 11-digit mobiles must accept exactly what phonenumbers calls a valid mobile."""
-    parsed = phonenumbers.parse(number, "CN")
-    official = phonenumbers.is_valid_number(parsed) and phonenumbers.number_type(parsed) in (
-        phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+    try:
+        parsed = phonenumbers.parse(number, "CN")
+        official = phonenumbers.is_valid_number(parsed) and phonenumbers.number_type(parsed) in (
+            phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+    except phonenumbers.NumberParseException:
+        official = False
     try:
         parse.parse_phone(number)
         ours = True
@@ -133,10 +136,12 @@ def test_credit_code_errors(typed, fragment):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(alphabet=parse.CREDIT_ALPHABET, min_size=17, max_size=17).filter(lambda s: s[2:8].isdigit()),
+@given(st.text(alphabet=parse.CREDIT_ALPHABET, min_size=2, max_size=2),
+       st.text(alphabet="0123456789", min_size=6, max_size=6),
+       st.text(alphabet=parse.CREDIT_ALPHABET, min_size=9, max_size=9),
        st.sampled_from(parse.CREDIT_ALPHABET))
-def test_credit_code_accepts_exactly_the_right_check_character(first17, last):
-    code = first17 + last
+def test_credit_code_accepts_exactly_the_right_check_character(head, region, body, last):
+    code = head + region + body + last
     try:
         parse.parse_credit_code(code)
         accepted = True
@@ -184,3 +189,16 @@ def test_integers_and_emails():
 def test_units_split_on_the_separators_people_use():
     assert parse.split_units("区市场监管局、区住建局，区税务局;区人社局") == ("区市场监管局", "区住建局", "区税务局", "区人社局")
     assert parse.split_units(None) == ()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.from_regex(r"0[1-9][0-9]{7,10}", fullmatch=True))
+def test_landline_shortcut_agrees_with_phonenumbers(number):
+    """Our fixed-line shortcut must accept exactly the numbers phonenumbers calls valid of a type we accept."""
+    parsed = phonenumbers.parse(number, "CN")
+    official = phonenumbers.is_valid_number(parsed) and phonenumbers.number_type(parsed) in parse.OK_TYPES
+    try:
+        ours = parse.parse_phone(number) == phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    except CellError:
+        ours = False
+    assert ours == official
