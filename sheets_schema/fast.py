@@ -11,6 +11,7 @@ from sheets_schema.cells import check_cell
 from sheets_schema.columns import DATE, DATETIME, PHONE, TEXT, Column
 
 _FORMULA = frozenset(parse.FORMULA_CHARS)
+_TEXT_OR_NONE = {str, type(None)}
 # Formats pandas parses in C; anything else (2026年3月5日, 2026.3.5, serials …) goes to the per-cell parser.
 _FAST_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d")
 _NAT = np.datetime64("NaT", "s")
@@ -21,38 +22,48 @@ def check_column(column: Column, values: list, profile=None, units=None) -> dict
     """{index: [(level, message)]} for the cells of one column that have a problem."""
     if column.kind in (DATETIME, DATE):
         return parse_time_column(column, values, profile)[2]
-    candidates = _candidates(column, values)
-    found, cache = {}, {}
-    for i in candidates:
-        raw = values[i]
-        key = (raw.__class__, raw)
-        try:
-            result = cache[key]
-        except KeyError:
-            result = cache[key] = check_cell(column, raw, profile, units)
-        except TypeError:  # an unhashable value from a foreign reader: check it uncached
-            result = check_cell(column, raw, profile, units)
+    return _check_distinct(column, values, profile, units)
+
+
+def _check_distinct(column: Column, values: list, profile, units) -> dict[int, list[tuple[str, str]]]:
+    """Options, codes, unit names: few distinct values, so check each distinct value once."""
+    try:
+        distinct = set(values)
+    except TypeError:  # an unhashable value from a foreign reader
+        distinct = None
+    if distinct is None or not {v.__class__ for v in distinct} <= _TEXT_OR_NONE:
+        # Numbers and dates: set() would merge 1, 1.0 and True, so check each value as typed.
+        cache, found = {}, {}
+        for i, v in enumerate(values):
+            key = (v.__class__, v)
+            try:
+                result = cache[key] if key in cache else cache.setdefault(key, check_cell(column, v, profile, units))
+            except TypeError:  # unhashable
+                result = check_cell(column, v, profile, units)
+            if result:
+                found[i] = result
+        return found
+    bad = {}
+    for v in _candidates(column, list(distinct)) if column.kind in (TEXT, PHONE) else distinct:
+        result = check_cell(column, v, profile, units)
         if result:
-            found[i] = result
-    return found
+            bad[v] = result
+    if not bad:
+        return {}
+    return {i: bad[v] for i, v in enumerate(values) if v in bad}
 
 
-def _candidates(column: Column, values: list):
-    """Indices that may have a problem; never leaves out one the per-cell rule would flag."""
+def _candidates(column: Column, distinct: list) -> list:
+    """The distinct text values that may have a problem; never leaves out one the per-cell rule would flag."""
     if column.kind == TEXT:
         limit = column.max_length or 1 << 62
         required = column.required
-        return [i for i, v in enumerate(values)
+        return [v for v in distinct
                 if (v is None and required) or (v is not None and v.__class__ is not str) or (
                     v.__class__ is str and (len(v) > limit or v[:1] in _FORMULA or (required and not v.strip())))]
-    if column.kind == PHONE:
-        mobile = parse.MOBILE_RE.fullmatch
-        return [i for i, v in enumerate(values)
-                if not (v.__class__ is str and len(v) == 11 and v.isdigit() and mobile(v))
-                and (column.required or v is not None)]
-    if column.required:
-        return range(len(values))
-    return [i for i, v in enumerate(values) if v is not None]
+    mobile = parse.MOBILE_RE.fullmatch
+    return [v for v in distinct if not (v.__class__ is str and len(v) == 11 and v.isdigit() and mobile(v))
+            and (column.required or v is not None)]
 
 
 def parse_time_column(column: Column, values: list, profile=None, pandas_min: int = PANDAS_MIN):
@@ -61,30 +72,37 @@ def parse_time_column(column: Column, values: list, profile=None, pandas_min: in
     out = np.full(n, _NAT)
     has_time = np.zeros(n, dtype=bool)
     found: dict[int, list] = {}
-    dt_idx, dt_vals, str_idx, str_vals, slow = [], [], [], [], []
-    if len(values) < pandas_min:
-        slow = list(range(len(values)))
-        values_iter = ()
+    if n < pandas_min:
+        slow, str_idx, str_vals = list(range(n)), [], []
     else:
-        values_iter = enumerate(values)
-    for i, v in values_iter:
-        c = v.__class__
-        if v is None:
-            if column.required:
-                slow.append(i)
-        elif c is dt.datetime and parse.YEAR_MIN <= v.year <= parse.YEAR_MAX and v.tzinfo is None:
-            dt_idx.append(i)
-            dt_vals.append(v)
-        elif c is str:
-            str_idx.append(i)
-            str_vals.append(v)
-        else:
-            slow.append(i)
-    if dt_idx:
-        stamps = pd.DatetimeIndex(dt_vals).floor("s")
-        out[dt_idx] = stamps.values.astype("datetime64[s]")
-        has_time[dt_idx] = np.asarray(stamps != stamps.normalize())
-    if str_idx:
+        arr = np.empty(n, dtype=object)
+        arr[:] = values
+        types = np.fromiter(map(type, values), dtype=object, count=n)
+        is_dt = types == dt.datetime
+        is_str = types == str
+        is_none = types == type(None)
+        slow_mask = ~(is_dt | is_str | is_none)
+        if column.required:
+            slow_mask |= is_none
+        if is_dt.any():
+            dt_idx = np.flatnonzero(is_dt)
+            try:
+                stamps = pd.DatetimeIndex(arr[dt_idx]).floor("s")
+                aware = stamps.tz is not None
+            except (TypeError, ValueError):  # time zones mixed in by a foreign reader
+                aware = True
+            if aware:
+                slow_mask[dt_idx] = True
+            else:
+                in_range = np.asarray((stamps.year >= parse.YEAR_MIN) & (stamps.year <= parse.YEAR_MAX))
+                good = dt_idx[in_range]
+                out[good] = stamps.values[in_range].astype("datetime64[s]")
+                has_time[good] = np.asarray(stamps != stamps.normalize())[in_range]
+                slow_mask[dt_idx[~in_range]] = True
+        slow = np.flatnonzero(slow_mask).tolist()
+        str_idx = np.flatnonzero(is_str)
+        str_vals = arr[str_idx]
+    if len(str_idx):
         idx = np.asarray(str_idx)
         remaining = pd.Series(str_vals, dtype=object)
         for fmt in _FAST_FORMATS:

@@ -283,7 +283,12 @@ def split_units(raw) -> tuple[str, ...]:
     return tuple(p for p in _UNIT_SPLIT.split(normalize(raw) if raw is not None else "") if p)
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def text_key(raw) -> str:
     """Text reduced for matching: NFKC, lower case, no spaces or punctuation."""
-    text = unicodedata.normalize("NFKC", raw if isinstance(raw, str) else display(raw)).lower()
-    return "".join(ch for ch in text if ch.isalnum())
+    text = raw if isinstance(raw, str) else display(raw)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return _NOT_WORD.sub("", text.lower())

@@ -1,6 +1,7 @@
 """Acceptance screening (疑似不予受理) and likely duplicates (疑似重复) among a ledger's open requests."""
 from __future__ import annotations
 
+import functools
 import re
 
 from sheets_schema.parse import normalize, text_key
@@ -42,6 +43,7 @@ def match_exclusions(texts: list, exclusions) -> dict[int, list[str]]:
     return found
 
 
+@functools.lru_cache(maxsize=65536)
 def enterprise_keys(name, code) -> tuple[str, ...]:
     """Keys under which one enterprise is recognised: its normalised name and its credit code."""
     keys = []
@@ -71,26 +73,36 @@ def find_duplicates(order: list[int], names: list, codes: list, texts: list) -> 
 
     `order` lists the open requests' indices in order of acceptance; only those are compared, and each
     only with earlier requests of the same enterprise, so the work grows with the ledger, not its square."""
-    buckets: dict[str, list[tuple[int, int, str, frozenset]]] = {}
+    buckets: dict[str, list[list]] = {}   # enterprise key -> [[position, index, text key, bigrams or None]]
     found = {}
     for pos, i in enumerate(order):
         text = texts[i]
-        if text is None or not text_key(text):
+        key = text_key(text) if text is not None else ""
+        if not key:
             continue
-        key = text_key(text)
-        grams = _bigrams(key)
-        keys = enterprise_keys(names[i], codes[i])
+        try:
+            keys = enterprise_keys(names[i], codes[i])
+        except TypeError:  # unhashable cell from a foreign reader
+            keys = enterprise_keys.__wrapped__(names[i], codes[i])
+        entry = [pos, i, key, None]
         match = None
         for ek in keys:
             for other in buckets.get(ek, ())[-_COMPARE_LAST:]:
-                other_key, other_grams = other[2], other[3]
-                if other_key == key or (2 * len(grams & other_grams) / (len(grams) + len(other_grams))
-                                        >= DUPLICATE_SIMILARITY):
+                if other[2] == key or _similar(entry, other):
                     if match is None or other[0] < match[0]:
                         match = other
                     break
         if match is not None:
             found[i] = match[1]
         for ek in keys:
-            buckets.setdefault(ek, []).append((pos, i, key, grams))
+            buckets.setdefault(ek, []).append(entry)
     return found
+
+
+def _similar(a: list, b: list) -> bool:
+    # Bigram sets are built only when an enterprise has an earlier open request to compare with.
+    if a[3] is None:
+        a[3] = _bigrams(a[2])
+    if b[3] is None:
+        b[3] = _bigrams(b[2])
+    return 2 * len(a[3] & b[3]) / (len(a[3]) + len(b[3])) >= DUPLICATE_SIMILARITY

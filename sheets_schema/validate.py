@@ -1,7 +1,9 @@
 """Validation of whole worksheets at once: per-cell problems with the row number and header of each."""
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
 
@@ -68,6 +70,18 @@ def missing_headers(sheet: Sheet, index: dict[str, int]) -> tuple[str, ...]:
 
 def validate_workbook(workbook: dict[str, list[list]], profile=None) -> list[Problem]:
     """Every problem in every recognised worksheet; raises SchemaError when the ledger cannot be checked."""
+    # With millions of cell objects alive, each of our small allocations would trigger the cyclic
+    # collector to rescan the whole workbook; validation makes no cycles, so pause it meanwhile.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _validate_workbook(workbook, profile)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _validate_workbook(workbook, profile):
     titles = {title: sheet_for_title(title) for title in workbook}
     if not any(sheet is LEDGER for sheet in titles.values()):
         raise SchemaError(f"工作簿中没有“{LEDGER.name}”工作表（现有：{'、'.join(workbook) or '无'}）",
@@ -105,12 +119,19 @@ def _header(rows):
     return rows[0] if rows else ()
 
 
-def columns_of(rows: list[list], width: int) -> list[list]:
-    """The body (rows after the header) as columns, short rows padded with None."""
-    body = [r if len(r) >= width else list(r) + [None] * (width - len(r)) for r in rows[1:]]
-    if not body:
-        return [[] for _ in range(width)]
-    return [list(col) for col in zip(*body)][:width]
+class Columns(dict):
+    """{column index: the body's values in that column}, each column read only when first asked for."""
+
+    def __init__(self, rows: list[list], width: int):
+        super().__init__()
+        body = rows[1:]
+        if body and min(map(len, body)) < width:  # short rows read as None
+            body = [r if len(r) >= width else list(r) + [None] * (width - len(r)) for r in body]
+        self.body = body
+
+    def __missing__(self, position: int) -> list:
+        column = self[position] = list(map(itemgetter(position), self.body))
+        return column
 
 
 def validate_sheet(sheet: Sheet, rows: list[list], *, title: str | None = None, profile=None,
@@ -125,8 +146,7 @@ def validate_sheet(sheet: Sheet, rows: list[list], *, title: str | None = None, 
                 for _, text in repeats]
     if len(rows) < 2:
         return problems
-    width = max(index.values()) + 1
-    cols = columns_of(rows, width)
+    cols = Columns(rows, max(index.values()) + 1)
     checked = [c for c in sheet.columns if c.header in index and c.owner != SERVICE]
     positions = [index[c.header] for c in checked]
     cell_problems: dict[tuple[int, int], list] = {}
@@ -182,10 +202,15 @@ def _open_rows(cols, index, n) -> np.ndarray:
     """Requests still open: not archived (是否办结归档 ≠ 是) and no 办结时间."""
     is_open = np.ones(n, dtype=bool)
     if "是否办结归档" in index:
-        is_open &= np.fromiter((parse.enum_key(v) != "是" if v is not None else True
-                                for v in cols[index["是否办结归档"]]), dtype=bool, count=n)
+        column = cols[index["是否办结归档"]]
+        try:
+            archived = {v for v in set(column) if v is not None and parse.enum_key(v) == "是"}
+            is_open &= np.fromiter((v not in archived for v in column), dtype=bool, count=n)
+        except TypeError:  # unhashable cell from a foreign reader
+            is_open &= np.fromiter((v is None or parse.enum_key(v) != "是" for v in column), dtype=bool, count=n)
     if "办结时间" in index:
-        is_open &= np.fromiter((parse.is_blank(v) for v in cols[index["办结时间"]]), dtype=bool, count=n)
+        is_open &= np.fromiter((v is None or (v.__class__ is str and not v.strip()) for v in cols[index["办结时间"]]),
+                               dtype=bool, count=n)
     return is_open
 
 
