@@ -13,7 +13,9 @@ from sheets_schema.columns import DATE, DATETIME, PHONE, TEXT, Column
 _FORMULA = frozenset(parse.FORMULA_CHARS)
 _TEXT_OR_NONE = {str, type(None)}
 # Formats pandas parses in C; anything else (2026年3月5日, 2026.3.5, serials …) goes to the per-cell parser.
-_FAST_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d")
+_FAST_FORMATS = {sep + str(colons): f"%Y{sep}%m{sep}%d" + ("", " %H:%M", " %H:%M:%S")[colons]
+                 for sep in "-/" for colons in range(3)}  # keyed by the 5th character and the count of ':'
+
 _NAT = np.datetime64("NaT", "s")
 PANDAS_MIN = 64  # below this many cells pandas' per-call overhead costs more than parsing one by one
 
@@ -104,19 +106,24 @@ def parse_time_column(column: Column, values: list, profile=None, pandas_min: in
         str_vals = arr[str_idx]
     if len(str_idx):
         idx = np.asarray(str_idx)
-        remaining = pd.Series(str_vals, dtype=object)
-        for fmt in _FAST_FORMATS:
-            if remaining.empty:
-                break
-            parsed = pd.to_datetime(remaining, format=fmt, errors="coerce")
+        texts = pd.Series(str_vals, dtype=object)
+        # Route each text to the one format its shape suggests, so each goes through pandas at most once.
+        shape = np.array([t[4:5] + str(t.count(":")) for t in str_vals], dtype=object)
+        left = np.ones(len(texts), dtype=bool)
+        for key, group in texts.groupby(shape, sort=False):
+            fmt = _FAST_FORMATS.get(key)
+            if fmt is None:
+                continue
+            parsed = pd.to_datetime(group, format=fmt, errors="coerce")
             ok = parsed.notna().to_numpy() & (parsed.dt.year >= parse.YEAR_MIN).to_numpy() \
                 & (parsed.dt.year <= parse.YEAR_MAX).to_numpy()
             if ok.any():
-                pos = idx[remaining.index.to_numpy()[ok]]
+                where = group.index.to_numpy()[ok]
+                pos = idx[where]
                 out[pos] = parsed[ok].to_numpy().astype("datetime64[s]")
                 has_time[pos] = "%H" in fmt
-            remaining = remaining[~ok]
-        slow.extend(idx[remaining.index.to_numpy()].tolist())
+                left[where] = False
+        slow.extend(idx[left].tolist())
     cache = {}
     for i in slow:
         raw = values[i]
