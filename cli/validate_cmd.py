@@ -13,7 +13,7 @@ def load_profile(profile_id: str):
     import profiles
     try:
         return profiles.load(profile_id)
-    except (KeyError, FileNotFoundError, LookupError) as exc:
+    except (LookupError, OSError, ValueError) as exc:  # unknown id, missing or broken profile file
         known = ", ".join(profiles.ids()) if hasattr(profiles, "ids") else ""
         fail(f"没有名为“{profile_id}”的区配置（可用：{known}）",
              f"no profile {profile_id!r} (known: {known}): {exc}", 2)
