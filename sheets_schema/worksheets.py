@@ -24,7 +24,7 @@ LEDGER = Sheet(
     note="一行一件诉求。受理人员登记，承办单位填写办理情况，协调机构派单、批准延期、回访、归档；系统只写系统列。",
     columns=(
         Column("记录标识", TEXT, SERVICE, hidden=True, max_length=64,
-               note="系统生成的行标识（隐藏列），行被移动、排序后系统据此找回同一件诉求；请勿修改"),
+               note="系统生成的行标识，行被移动、排序后系统据此找回同一件诉求；请勿修改"),
         Column("诉求编号", TEXT, SERVICE, max_length=40, aliases=("编号",),
                note="正式编号，如〔2026〕第0001号；校验无错误后由系统编发，编发后永不改变"),
         Column("所属镇街", TEXT, CLERK, max_length=30, aliases=("镇街", "受理镇街"), note="登记该诉求的镇街/工作站"),
