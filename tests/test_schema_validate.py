@@ -246,3 +246,19 @@ def test_repeated_header_is_reported_and_only_the_first_is_read():
     grid[1][-1] = "not a phone"
     problems = validate_sheet(LEDGER, grid, profile=ZAOYANG)
     assert [(p.row, p.column, p.level) for p in problems] == [(1, "联系电话", "warning")]
+
+
+def test_read_records_gives_typed_values_for_other_parts():
+    from sheets_schema import read_records
+    row = dict(GOOD, 受理时间="2026年3月5日 9:30", 联系电话="13972212345、0710-6223456", 诉求类别=" 投 诉",
+               办结时间="2026-02-30")
+    grid = ledger(row, {}, dict(GOOD, 诉求编号="〔2026〕第0002号"))
+    records = read_records(LEDGER, grid, ZAOYANG)
+    assert [r.row for r in records] == [2, 4]
+    first = records[0].values
+    assert first["受理时间"] == dt.datetime(2026, 3, 5, 9, 30)
+    assert first["联系电话"] == ("+8613972212345", "+867106223456")
+    assert first["诉求类别"] == "投诉"
+    assert first["办结时间"] is None and records[0].raw["办结时间"] == "2026-02-30"  # wrong cells read as None
+    assert records[1].values["诉求编号"] == "〔2026〕第0002号"
+    assert records[1].values["受理时间"] == dt.datetime(2026, 3, 5, 9, 30)
