@@ -41,7 +41,10 @@ def check_cell(column: Column, raw, profile=None, units=None) -> list[tuple[str,
         value = parse_cell(column, raw, profile)
     except CellError as exc:
         level = WARNING if (column.kind == ENUM and not column.strict) else ERROR
-        return [(level, exc.message)]
+        message = exc.message
+        if parse.is_formula_like(raw) and "公式" not in message:
+            message += "（以“" + raw[0] + "”开头的内容不会被当作公式计算）"
+        return [(level, message)]
     if column.kind == TEXT and column.max_length and len(raw.strip() if isinstance(raw, str) else value) > column.max_length:
         length = len(raw.strip() if isinstance(raw, str) else value)
         found.append((ERROR, f"{column.header}最多 {column.max_length} 字，现有 {length} 字，请精简"))
@@ -54,8 +57,8 @@ def check_cell(column: Column, raw, profile=None, units=None) -> list[tuple[str,
 
 def _check_units(column: Column, names: tuple[str, ...], units) -> list[tuple[str, str]]:
     found = []
-    if column.header == "承办单位" and len(names) > 1:
-        found.append((ERROR, f"承办单位只填一个牵头单位，现有 {len(names)} 个；其余请填到“配合单位”"))
+    if column.single and len(names) > 1:
+        found.append((ERROR, f"{column.header}只填一个牵头单位，现有 {len(names)} 个；其余请填到“配合单位”"))
     if units:
         for name in names:
             if name not in units:

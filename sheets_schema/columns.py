@@ -41,6 +41,7 @@ class Column:
     max_value: int | None = None
     aliases: tuple[str, ...] = ()          # other header texts people use for the same column
     hidden: bool = False                   # the connector hides it (the row identity)
+    single: bool = False                   # UNITS: exactly one unit (the lead unit)
     note: str = ""                         # what the column means, for docs/ledger.md
 
     def allowed(self, profile=None) -> tuple[str, ...]:

@@ -82,7 +82,9 @@ def validate_workbook(workbook: dict[str, list[list]], profile=None) -> list[Pro
 
 
 def _validate_workbook(workbook, profile):
-    titles = {title: sheet_for_title(title) for title in workbook}
+    # Service-owned worksheets (督办记录) are written by the service itself: nothing there for people to fix.
+    titles = {title: sheet for title, sheet in ((t, sheet_for_title(t)) for t in workbook)
+              if sheet is None or sheet.owner != SERVICE}
     if not any(sheet is LEDGER for sheet in titles.values()):
         raise SchemaError(f"工作簿中没有“{LEDGER.name}”工作表（现有：{'、'.join(workbook) or '无'}）",
                           f"the workbook has no {LEDGER.name!r} worksheet (found: {', '.join(workbook) or 'none'})")

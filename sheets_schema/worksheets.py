@@ -46,7 +46,7 @@ LEDGER = Sheet(
         Column("主要诉求", TEXT, CLERK, required=True, max_length=2000, aliases=("反映事项", "诉求内容", "交办事项"),
                note="诉求的具体事项；用于不予受理筛查和重复诉求提示"),
         Column("投诉对象", TEXT, CLERK, max_length=200),
-        Column("承办单位", UNITS, COORDINATOR, aliases=("牵头单位", "牵头办理部门", "办理单位"),
+        Column("承办单位", UNITS, COORDINATOR, single=True, aliases=("牵头单位", "牵头办理部门", "办理单位"),
                note="牵头（首接）单位，一个；须是“承办单位”表中的名称"),
         Column("配合单位", UNITS, COORDINATOR, aliases=("配合办理部门",), note="可多个，用、分隔"),
         Column("签收时间", DATETIME, UNIT),
@@ -115,7 +115,7 @@ DISPATCH_SHEET = Sheet(
     columns=(
         Column("诉求类别", ENUM, COORDINATOR, choices=CATEGORIES, choices_from="categories"),
         Column("关键词", TEXT, COORDINATOR, max_length=500, note="多个关键词用、分隔"),
-        Column("牵头单位", UNITS, COORDINATOR, required=True, aliases=("承办单位",)),
+        Column("牵头单位", UNITS, COORDINATOR, required=True, single=True, aliases=("承办单位",)),
         Column("配合单位", UNITS, COORDINATOR),
         Column("备注", TEXT, COORDINATOR, max_length=500),
     ),

@@ -262,3 +262,14 @@ def test_read_records_gives_typed_values_for_other_parts():
     assert first["办结时间"] is None and records[0].raw["办结时间"] == "2026-02-30"  # wrong cells read as None
     assert records[1].values["诉求编号"] == "〔2026〕第0002号"
     assert records[1].values["受理时间"] == dt.datetime(2026, 3, 5, 9, 30)
+
+
+def test_a_formula_in_a_typed_column_is_an_error_that_says_it_is_not_evaluated():
+    problems = validate_sheet(LEDGER, ledger(dict(GOOD, 联系电话="=A1")), profile=ZAOYANG)
+    assert [(p.column, p.level) for p in problems] == [("联系电话", "error")]
+    assert "不会被当作公式计算" in problems[0].message
+
+
+def test_the_service_owned_supervision_log_is_not_checked():
+    log = [["记录时间", "乱写的表头"], ["not a time", "x"]]
+    assert validate_workbook({"台账": ledger(GOOD), "督办记录": log}, ZAOYANG) == []
