@@ -21,6 +21,8 @@ def _rules(column: Column) -> str:
         rules.append(f"≤{column.max_length} 字")
     if column.min_value is not None:
         rules.append(f"{column.min_value}–{column.max_value}")
+    if column.single:
+        rules.append("只填一个单位")
     if column.aliases:
         rules.append("也认表头：" + "、".join(column.aliases))
     if column.hidden:
