@@ -29,7 +29,7 @@ def make_workbook(rows: int = ROWS, seed: int = 7) -> dict:
     rnd = random.Random(seed)
     headers = list(LEDGER.headers)
     pos = {h: i for i, h in enumerate(headers)}
-    companies = [(f"枣阳市{rnd.choice('汉光隆中襄阳鹿头吴店兴隆太平')}{i}号机械有限公司", f"1{rnd.choice('3589')}{rnd.randrange(10**9):09d}")
+    companies = [(f"枣阳市{rnd.choice('汉光隆中襄阳鹿头吴店兴隆太平')}{i}号机械有限公司", f"{rnd.choice(('138', '139', '135', '150', '158', '186', '187', '199'))}{rnd.randrange(10**8):08d}")
                  for i in range(15_000)]
     start = dt.datetime(2021, 1, 4, 8)
     grid = [headers]

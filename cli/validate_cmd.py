@@ -11,6 +11,8 @@ DEFAULT_PROFILE = "zaoyang"  # its 工作台账 is the closest to the ledger's c
 def load_profile(profile_id: str):
     """The district profile by id, or a bilingual exit 2 naming the ids that exist."""
     import profiles
+    if not hasattr(profiles, "load"):
+        fail("区配置尚未安装（profiles.load 不存在）", "the profiles package has no load(); install the profiles", 2)
     try:
         return profiles.load(profile_id)
     except (LookupError, OSError, ValueError) as exc:  # unknown id, missing or broken profile file
