@@ -30,7 +30,7 @@ CELL = st.one_of(
 )
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.permutations(LEDGER.headers), st.lists(st.lists(CELL, min_size=len(LEDGER.headers),
                                                           max_size=len(LEDGER.headers)), max_size=5))
 def test_random_cells_never_crash_and_never_change_a_value(headers, body):
@@ -74,3 +74,17 @@ def test_fast_date_parsing_gives_the_same_moment_as_the_per_cell_parser(values):
         assert i not in found
         assert stamps[i].astype(dt.datetime) == value.replace(microsecond=0)
         assert bool(has_time[i]) == timed
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_every_worksheet_survives_random_cells(data):
+    from sheets_schema import SHEETS, validate_sheet
+    sheet = data.draw(st.sampled_from([s for s in SHEETS if s.owner != SERVICE]))
+    headers = data.draw(st.permutations(sheet.headers))
+    body = data.draw(st.lists(st.lists(CELL, min_size=len(headers), max_size=len(headers)), max_size=4))
+    grid = [list(headers)] + body
+    before = copy.deepcopy(grid)
+    problems = validate_sheet(sheet, grid, profile=PROFILE, units=UNITS)
+    assert grid == before
+    assert all(p.column in sheet.headers and 1 <= p.row <= len(grid) for p in problems)
