@@ -273,3 +273,14 @@ def test_a_formula_in_a_typed_column_is_an_error_that_says_it_is_not_evaluated()
 def test_the_service_owned_supervision_log_is_not_checked():
     log = [["记录时间", "乱写的表头"], ["not a time", "x"]]
     assert validate_workbook({"台账": ledger(GOOD), "督办记录": log}, ZAOYANG) == []
+
+
+def test_rows_as_google_sheets_returns_them_give_the_same_problems():
+    """gspread gives every cell as text and blanks as ""; the result must not depend on the reader."""
+    bad = dict(GOOD, 受理时间="2026-03-05 09:30", 联系电话="1397221234", 诉求类别="投拆", 办结时间="2026-03-04")
+    as_openpyxl = ledger(dict(GOOD, 受理时间="2026-03-05 09:30"), {}, bad)
+    as_gspread = [["" if v is None else str(v) for v in row] for row in as_openpyxl]
+    strip = lambda ps: [(p.row, p.column, p.level, p.message) for p in ps]  # noqa: E731
+    got = strip(validate_sheet(LEDGER, as_gspread, profile=ZAOYANG))
+    assert got == strip(validate_sheet(LEDGER, as_openpyxl, profile=ZAOYANG))
+    assert [g[:2] for g in got] == [(4, "联系电话"), (4, "诉求类别"), (4, "办结时间")]

@@ -140,3 +140,11 @@ def test_workbook_without_a_ledger_sheet_exits_2(tmp_path):
     result = run(write_workbook(tmp_path / "l.xlsx", [GOOD], title="Sheet1"))
     assert result.exit_code == 2
     assert "没有“台账”工作表" in result.output and "Sheet1" in result.output
+
+
+def test_old_xls_or_password_protected_file_says_how_to_fix_it(tmp_path):
+    path = tmp_path / "台账.xls"
+    path.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 504)  # the OLE header every .xls starts with
+    result = run(path)
+    assert result.exit_code == 2
+    assert "另存为” .xlsx" in result.output and "save it as an unprotected .xlsx" in result.output
