@@ -43,10 +43,14 @@ class SchemaError(Exception):
 class MissingHeaders(SchemaError):
     """Required headers are absent; `missing` maps each worksheet title to the missing header names."""
 
-    def __init__(self, missing: dict[str, tuple[str, ...]]):
+    def __init__(self, missing: dict[str, tuple[str, ...]], header_lower: tuple[str, ...] = ()):
         self.missing = missing
-        zh = "；".join(f"工作表“{t}”缺少必需的表头：{'、'.join(h)}" for t, h in missing.items())
-        en = "; ".join(f"worksheet {t!r} lacks required headers: {', '.join(h)}" for t, h in missing.items())
+        zh = "；".join(f"工作表“{t}”缺少必需的表头：{'、'.join(h)}" + (
+            "（表头似乎在第 2 行：表头必须在第 1 行，请删除上面的标题行）" if t in header_lower else "")
+            for t, h in missing.items())
+        en = "; ".join(f"worksheet {t!r} lacks required headers: {', '.join(h)}" + (
+            " (they seem to be on row 2: headers must be on row 1; delete the title row above)"
+            if t in header_lower else "") for t, h in missing.items())
         super().__init__(zh, en)
 
 
@@ -95,7 +99,10 @@ def _validate_workbook(workbook, profile):
             if missing_headers(sheet, index):
                 missing[title] = missing_headers(sheet, index)
     if missing:
-        raise MissingHeaders(missing)
+        # A title row above the headers is a common layout; say so rather than only listing headers.
+        lower = tuple(t for t in missing if len(workbook[t]) > 1
+                      and not missing_headers(titles[t], locate(titles[t], workbook[t][1])[0]))
+        raise MissingHeaders(missing, lower)
     units = set()
     for title, sheet in titles.items():
         if sheet is UNITS_SHEET:

@@ -284,3 +284,10 @@ def test_rows_as_google_sheets_returns_them_give_the_same_problems():
     got = strip(validate_sheet(LEDGER, as_gspread, profile=ZAOYANG))
     assert got == strip(validate_sheet(LEDGER, as_openpyxl, profile=ZAOYANG))
     assert [g[:2] for g in got] == [(4, "联系电话"), (4, "诉求类别"), (4, "办结时间")]
+
+
+def test_a_title_row_above_the_headers_is_explained():
+    grid = [["枣阳市企业诉求工作台账"] + [None] * (len(HEADERS) - 1)] + ledger(GOOD)
+    with pytest.raises(MissingHeaders) as err:
+        validate_workbook({"台账": grid}, ZAOYANG)
+    assert "请删除上面的标题行" in err.value.message_zh and "delete the title row" in err.value.message_en
