@@ -11,7 +11,6 @@ from sheets_schema.cells import check_cell
 from sheets_schema.columns import DATE, DATETIME, PHONE, TEXT, Column
 
 _FORMULA = frozenset(parse.FORMULA_CHARS)
-_TEXT_OR_NONE = {str, type(None)}
 # Formats pandas parses in C; anything else (2026年3月5日, 2026.3.5, serials …) goes to the per-cell parser.
 _FAST_FORMATS = {sep + str(colons): f"%Y{sep}%m{sep}%d" + ("", " %H:%M", " %H:%M:%S")[colons]
                  for sep in "-/" for colons in range(3)}  # keyed by the 5th character and the count of ':'
@@ -28,31 +27,34 @@ def check_column(column: Column, values: list, profile=None, units=None) -> dict
 
 
 def _check_distinct(column: Column, values: list, profile, units) -> dict[int, list[tuple[str, str]]]:
-    """Options, codes, unit names: few distinct values, so check each distinct value once."""
+    """Ledgers repeat themselves (options, names, phones): check each distinct value once, map back."""
     try:
         distinct = set(values)
-    except TypeError:  # an unhashable value from a foreign reader
-        distinct = None
-    if distinct is None or not {v.__class__ for v in distinct} <= _TEXT_OR_NONE:
-        # Numbers and dates: set() would merge 1, 1.0 and True, so check each value as typed.
-        cache, found = {}, {}
-        for i, v in enumerate(values):
-            key = (v.__class__, v)
-            try:
-                result = cache[key] if key in cache else cache.setdefault(key, check_cell(column, v, profile, units))
-            except TypeError:  # unhashable
-                result = check_cell(column, v, profile, units)
-            if result:
-                found[i] = result
-        return found
+    except TypeError:  # an unhashable value from a foreign reader: check every cell
+        return {i: r for i, r in ((i, check_cell(column, v, profile, units)) for i, v in enumerate(values)) if r}
+    texts = [v for v in distinct if v.__class__ is str or v is None]
     bad = {}
-    for v in _candidates(column, list(distinct)) if column.kind in (TEXT, PHONE) else distinct:
+    for v in _candidates(column, texts) if column.kind in (TEXT, PHONE) else texts:
         result = check_cell(column, v, profile, units)
         if result:
             bad[v] = result
-    if not bad:
-        return {}
-    return {i: bad[v] for i, v in enumerate(values) if v in bad}
+    if len(texts) == len(distinct):
+        return {i: bad[v] for i, v in enumerate(values) if v in bad} if bad else {}
+    # Numbers and dates among them (a phone typed as a number …): set() merges 1, 1.0 and True, so these
+    # are keyed by their class as well.
+    odd = {}
+    found = {}
+    for i, v in enumerate(values):
+        if v.__class__ is str or v is None:
+            if v in bad:
+                found[i] = bad[v]
+            continue
+        key = (v.__class__, v)
+        if key not in odd:
+            odd[key] = check_cell(column, v, profile, units)
+        if odd[key]:
+            found[i] = odd[key]
+    return found
 
 
 def _candidates(column: Column, distinct: list) -> list:
