@@ -24,8 +24,8 @@ def read_records(sheet: Sheet, rows: list[list], profile=None) -> list[Record]:
     """Every row with anything typed in it, typed by the schema; wrong cells read as None (validate reports
     them). Raises MissingHeaders like validation does."""
     index, _ = locate(sheet, rows[0] if rows else ())
-    if missing_headers(sheet, index):
-        raise MissingHeaders({sheet.name: missing_headers(sheet, index)})
+    if missing_headers(sheet, index, profile):
+        raise MissingHeaders({sheet.name: missing_headers(sheet, index, profile)})
     if len(rows) < 2:
         return []
     cols = Columns(rows, max(index.values()) + 1)

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import itemgetter
 
 import numpy as np
 
 from sheets_schema import parse, screening
-from sheets_schema.columns import DATE, DATETIME, SERVICE, Sheet
+from sheets_schema.columns import DATE, DATETIME, SERVICE, Column, Sheet
 from sheets_schema.fast import check_column, parse_time_column
 from sheets_schema.worksheets import CALENDAR_SHEET, DISPATCH_SHEET, LEDGER, UNITS_SHEET, sheet_for_title
 
@@ -68,8 +68,23 @@ def locate(sheet: Sheet, header_row) -> tuple[dict[str, int], list[tuple[int, st
     return index, repeats
 
 
-def missing_headers(sheet: Sheet, index: dict[str, int]) -> tuple[str, ...]:
-    return tuple(c.header for c in sheet.columns if c.required and c.header not in index)
+def profile_required(sheet: Sheet, profile) -> frozenset:
+    """Ledger headers a district also requires, from its profile's extra["required_columns"]
+    (e.g. shanting: 问题类型, since its limits follow the problem type)."""
+    extra = getattr(profile, "extra", None)
+    if sheet.name != LEDGER.name or not isinstance(extra, dict):
+        return frozenset()
+    return frozenset(sheet.column(h).header for h in extra.get("required_columns", ()) if sheet.find(h))
+
+
+def required_columns(sheet: Sheet, profile=None) -> tuple[Column, ...]:
+    """The sheet's columns, with those the profile also requires marked required."""
+    extra = profile_required(sheet, profile)
+    return tuple(replace(c, required=True) if c.header in extra and not c.required else c for c in sheet.columns)
+
+
+def missing_headers(sheet: Sheet, index: dict[str, int], profile=None) -> tuple[str, ...]:
+    return tuple(c.header for c in required_columns(sheet, profile) if c.required and c.header not in index)
 
 
 def validate_workbook(workbook: dict[str, list[list]], profile=None) -> list[Problem]:
@@ -96,12 +111,12 @@ def _validate_workbook(workbook, profile):
     for title, sheet in titles.items():
         if sheet is not None:
             index, _ = locate(sheet, _header(workbook[title]))
-            if missing_headers(sheet, index):
-                missing[title] = missing_headers(sheet, index)
+            if missing_headers(sheet, index, profile):
+                missing[title] = missing_headers(sheet, index, profile)
     if missing:
         # A title row above the headers is a common layout; say so rather than only listing headers.
         lower = tuple(t for t in missing if len(workbook[t]) > 1
-                      and not missing_headers(titles[t], locate(titles[t], workbook[t][1])[0]))
+                      and not missing_headers(titles[t], locate(titles[t], workbook[t][1])[0], profile))
         raise MissingHeaders(missing, lower)
     units = set()
     for title, sheet in titles.items():
@@ -149,14 +164,14 @@ def validate_sheet(sheet: Sheet, rows: list[list], *, title: str | None = None, 
     wrote them. Blank rows are skipped. Raises MissingHeaders when a required header is absent."""
     title = title or sheet.name
     index, repeats = locate(sheet, _header(rows))
-    if missing_headers(sheet, index):
-        raise MissingHeaders({title: missing_headers(sheet, index)})
+    if missing_headers(sheet, index, profile):
+        raise MissingHeaders({title: missing_headers(sheet, index, profile)})
     problems = [Problem(title, 1, text, text, WARNING, f"表头“{text}”重复出现，只使用第一个“{text}”列，这一列不会被读取")
                 for _, text in repeats]
     if len(rows) < 2:
         return problems
     cols = Columns(rows, max(index.values()) + 1)
-    checked = [c for c in sheet.columns if c.header in index and c.owner != SERVICE]
+    checked = [c for c in required_columns(sheet, profile) if c.header in index and c.owner != SERVICE]
     positions = [index[c.header] for c in checked]
     cell_problems: dict[tuple[int, int], list] = {}
 

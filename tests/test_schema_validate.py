@@ -291,3 +291,15 @@ def test_a_title_row_above_the_headers_is_explained():
     with pytest.raises(MissingHeaders) as err:
         validate_workbook({"台账": grid}, ZAOYANG)
     assert "请删除上面的标题行" in err.value.message_zh and "delete the title row" in err.value.message_en
+
+
+def test_a_profile_can_require_more_ledger_columns():
+    shanting = Profile(id="shanting", name="山亭区", seed="001", categories=ZAOYANG.categories,
+                       problem_types=("简单", "一般", "复杂"), ticket_number_format="{year}-{seq:04d}",
+                       extra={"required_columns": ["问题类型"]})
+    problems = validate_sheet(LEDGER, ledger(dict(GOOD, 问题类型=None)), profile=shanting)
+    assert [(p.row, p.column, p.level) for p in problems] == [(2, "问题类型", "error")]
+    assert validate_sheet(LEDGER, ledger(dict(GOOD, 问题类型=None)), profile=ZAOYANG) == []
+    with pytest.raises(MissingHeaders) as err:
+        validate_sheet(LEDGER, ledger(GOOD, headers=[h for h in HEADERS if h != "问题类型"]), profile=shanting)
+    assert err.value.missing == {"台账": ("问题类型",)}
