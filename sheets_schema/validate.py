@@ -8,7 +8,7 @@ from operator import itemgetter
 import numpy as np
 
 from sheets_schema import parse, screening
-from sheets_schema.columns import DATE, DATETIME, SERVICE, Column, Sheet
+from sheets_schema.columns import DATE, DATETIME, SERVICE, Column, Sheet, header_key
 from sheets_schema.fast import check_column, parse_time_column
 from sheets_schema.worksheets import CALENDAR_SHEET, DISPATCH_SHEET, LEDGER, UNITS_SHEET, sheet_for_title
 
@@ -104,6 +104,10 @@ def _validate_workbook(workbook, profile):
     # Service-owned worksheets (督办记录) are written by the service itself: nothing there for people to fix.
     titles = {title: sheet for title, sheet in ((t, sheet_for_title(t)) for t in workbook)
               if sheet is None or sheet.owner != SERVICE}
+    for title, sheet in titles.items():
+        # 台账填写说明 and the like: a title that only begins with 台账 and has none of its headers.
+        if sheet is not None and header_key(title) != sheet.name and not locate(sheet, _header(workbook[title]))[0]:
+            titles[title] = None
     if not any(sheet is LEDGER for sheet in titles.values()):
         raise SchemaError(f"工作簿中没有“{LEDGER.name}”工作表（现有：{'、'.join(workbook) or '无'}）",
                           f"the workbook has no {LEDGER.name!r} worksheet (found: {', '.join(workbook) or 'none'})")

@@ -303,3 +303,8 @@ def test_a_profile_can_require_more_ledger_columns():
     with pytest.raises(MissingHeaders) as err:
         validate_sheet(LEDGER, ledger(GOOD, headers=[h for h in HEADERS if h != "问题类型"]), profile=shanting)
     assert err.value.missing == {"台账": ("问题类型",)}
+
+
+def test_an_instructions_sheet_titled_like_a_ledger_is_left_alone():
+    workbook = {"台账": ledger(GOOD), "台账填写说明": [["填写说明"], ["受理时间请填写日期"]]}
+    assert validate_workbook(workbook, ZAOYANG) == []
