@@ -106,7 +106,9 @@ def _validate_workbook(workbook, profile):
               if sheet is None or sheet.owner != SERVICE}
     for title, sheet in titles.items():
         # 台账填写说明 and the like: a title that only begins with 台账 and has none of its headers.
-        if sheet is not None and header_key(title) != sheet.name and not locate(sheet, _header(workbook[title]))[0]:
+        rows = workbook[title]
+        if sheet is not None and header_key(title) != sheet.name and not any(
+                locate(sheet, r)[0] for r in rows[:2]):
             titles[title] = None
     if not any(sheet is LEDGER for sheet in titles.values()):
         raise SchemaError(f"工作簿中没有“{LEDGER.name}”工作表（现有：{'、'.join(workbook) or '无'}）",

@@ -308,3 +308,10 @@ def test_a_profile_can_require_more_ledger_columns():
 def test_an_instructions_sheet_titled_like_a_ledger_is_left_alone():
     workbook = {"台账": ledger(GOOD), "台账填写说明": [["填写说明"], ["受理时间请填写日期"]]}
     assert validate_workbook(workbook, ZAOYANG) == []
+
+
+def test_a_township_ledger_with_a_title_row_is_still_reported():
+    grid = [["北城街道企业诉求台账"]] + ledger(GOOD)
+    with pytest.raises(MissingHeaders) as err:
+        validate_workbook({"台账-北城街道": grid}, ZAOYANG)
+    assert "台账-北城街道" in err.value.message_zh and "标题行" in err.value.message_zh
