@@ -91,9 +91,9 @@ def parse_time_column(column: Column, values: list, profile=None, pandas_min: in
         if is_dt.any():
             dt_idx = np.flatnonzero(is_dt)
             try:
-                stamps = pd.DatetimeIndex(arr[dt_idx]).floor("s")
+                stamps = (pd.DatetimeIndex(arr[dt_idx]) + pd.Timedelta(milliseconds=500)).floor("s")  # as parse does
                 aware = stamps.tz is not None
-            except (TypeError, ValueError):  # time zones mixed in by a foreign reader
+            except (TypeError, ValueError):  # mixed time zones, or years pandas cannot hold: one by one
                 aware = True
             if aware:
                 slow_mask[dt_idx] = True

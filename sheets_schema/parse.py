@@ -11,6 +11,7 @@ from phonenumbers import PhoneNumberType
 
 FORMULA_CHARS = ("=", "+", "-", "@")
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+HALF_SECOND = dt.timedelta(microseconds=500_000)
 YEAR_MIN, YEAR_MAX = 2000, 2099
 # Serial numbers of 2000-01-01 and 2099-12-31: anything else in a date column is not a date someone meant.
 SERIAL_MIN, SERIAL_MAX = 36526, 73050
@@ -78,7 +79,10 @@ def parse_datetime(raw) -> tuple[dt.datetime, bool]:
     """A date with optional time as people type it; returns (value, has_time). Serial numbers count too."""
     if isinstance(raw, dt.datetime):
         _check_year(raw.year, raw)
-        return raw.replace(tzinfo=None), raw.time() != dt.time()
+        # To the nearest second: spreadsheet times are floats and come back as 09:29:59.999999.
+        value = (raw.replace(tzinfo=None) + HALF_SECOND).replace(microsecond=0)
+        _check_year(value.year, raw)
+        return value, value.time() != dt.time()
     if isinstance(raw, dt.date):
         _check_year(raw.year, raw)
         return dt.datetime(raw.year, raw.month, raw.day), False

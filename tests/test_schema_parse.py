@@ -202,3 +202,8 @@ def test_landline_shortcut_agrees_with_phonenumbers(number):
     except CellError:
         ours = False
     assert ours == official
+
+
+def test_spreadsheet_float_times_round_to_the_second():
+    assert parse.parse_datetime(dt.datetime(2026, 3, 5, 9, 29, 59, 999999)) == (dt.datetime(2026, 3, 5, 9, 30), True)
+    assert parse.parse_datetime(dt.datetime(2026, 3, 5, 0, 0, 0, 1)) == (dt.datetime(2026, 3, 5), False)
