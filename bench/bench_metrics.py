@@ -17,7 +17,7 @@ class WeekdayCalendar:
     def __init__(self, holidays=()):
         self.holidays = np.array(sorted(holidays), dtype="datetime64[D]")
 
-    def working_days_between(self, starts, ends):
+    def count_working_days_array(self, starts, ends):
         s = np.asarray(starts, dtype="datetime64[D]") + np.timedelta64(1, "D")
         e = np.asarray(ends, dtype="datetime64[D]") + np.timedelta64(1, "D")
         return np.busday_count(s, e, holidays=self.holidays)
@@ -137,7 +137,7 @@ def naive_metrics(tickets, period, *, calendar, by="unit", satisfied_levels=("æ»
             a["closed"] += 1
             a["visit_coverage_rate_den"] += 1
             a["visit_coverage_rate_num"] += rating is not None
-            days[key].append(float(calendar.working_days_between([received], [resolved])[0]))
+            days[key].append(float(calendar.count_working_days_array([received], [resolved])[0]))
             if row.get("finding") in TRUE_FINDINGS and row.get("solved") is not None:
                 a["resolution_rate_den"] += 1
                 a["resolution_rate_num"] += row["solved"] is True or row["solved"] == True  # noqa: E712

@@ -19,6 +19,8 @@ def _register():
     calendar_cmds.register(main)
     from cli import ledger_cmds
     ledger_cmds.register(main)
+    from cli import validate_cmd
+    validate_cmd.register(main)
 
 
 _register()

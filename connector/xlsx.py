@@ -18,6 +18,7 @@ from connector.base import (
 from connector import setup
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
+_OLE_SIGNATURE = bytes.fromhex("d0cf11e0a1b11ae1")  # old .xls files and password-protected .xlsx
 _MERGE_RE = re.compile(rb'<mergeCell ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
 
 
@@ -28,10 +29,15 @@ class WorkbookError(LedgerError):
 def _load_bytes(path: Path) -> bytes:
     if not path.exists():
         raise WorkbookError(f"找不到文件 {path} / file not found: {path}")
+    if path.is_dir():
+        raise WorkbookError(f"{path} 是文件夹，不是工作簿 / is a folder, not a workbook: {path}")
     data = path.read_bytes()
     if not data:
         raise WorkbookError(f"{path} 是空文件,不是 Excel 工作簿 (.xlsx) / empty file, not an .xlsx workbook")
     if not zipfile.is_zipfile(io.BytesIO(data)):
+        if data[:8] == _OLE_SIGNATURE:
+            raise WorkbookError(f"{path} 是旧版 .xls 或加了密码的工作簿，请在 Excel 中去掉密码并“另存为” .xlsx / "
+                                f"an old .xls or password-protected workbook; save it as an unprotected .xlsx: {path}")
         raise WorkbookError(f"{path} 不是 Excel 工作簿 (.xlsx) / not an .xlsx workbook: {path}")
     return data
 
@@ -47,11 +53,8 @@ def _open(data: bytes, path: Path, read_only: bool):
 def read_workbook(path) -> dict[str, list[list]]:
     """Return {worksheet title: rows}, each row a list of cell values as openpyxl reads them (header first)."""
     p = Path(path)
-    wb = _open(_load_bytes(p), p, read_only=True)
-    try:
-        return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
-    finally:
-        wb.close()
+    wb = _open(_load_bytes(p), p, read_only=False)  # full load: rows padded to the sheet's width, merges kept
+    return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
 
 
 def _digest(data: bytes) -> str:
@@ -115,6 +118,7 @@ class XlsxLedger(Ledger):
                 if title not in names:
                     raise _missing_sheet(self.path, title, names)
                 ws = wb[title]
+                ws.reset_dimensions()  # some writers store a wrong <dimension>; read every row there is
                 merges = _MERGE_RE.findall(zf.read(ws._worksheet_path))  # read-only sheets hide merges
                 if merges:
                     raise _merge_error(self.path, title, [m.decode() for m in merges])

@@ -151,11 +151,12 @@ class Period:
 
 
 def working_day_counter(calendar) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
-    """Accepts an object with working_days_between(starts, ends) or such a callable itself."""
-    fn = getattr(calendar, "working_days_between", calendar)
+    """Accepts a calendar with count_working_days_array(starts, ends) (working days in (start, end], as
+    domain.calendar.WorkCalendar) or such a callable itself."""
+    fn = getattr(calendar, "count_working_days_array", calendar)
     if not callable(fn):
-        raise MetricsInputError("工作日历须提供 working_days_between(开始, 结束)",
-                                "calendar must have working_days_between(starts, ends) or be callable")
+        raise MetricsInputError("工作日历须提供 count_working_days_array(开始, 结束)",
+                                "calendar must have count_working_days_array(starts, ends) or be callable")
     return fn
 
 

@@ -31,7 +31,10 @@ EVENTS = ("overdue", "yellow_light", "red_light", "not_signed", "repeat_request"
 ACTIONS = NOTICE_KINDS + ("referral", "review_form", "escalate_complex", "supervision_office",
                           "second_handling", "bulletin")
 WINDOWS = ("", "month", "ticket")
-METRICS = ("on_time_rate", "resolution_rate", "satisfaction_rate", "response_rate")
+# Names shared with domain.metrics (one concept, one name): rates weigh positively, lights deduct.
+RATE_METRICS = ("on_time_rate", "first_contact_rate", "resolution_rate", "satisfaction_rate", "visit_coverage_rate")
+DEDUCTION_METRICS = ("yellow_lights", "red_lights")
+METRICS = RATE_METRICS + DEDUCTION_METRICS
 EXTENSION_RULES = ("total", "multiple", "approval")
 
 
@@ -128,9 +131,11 @@ class Reminders:
 
 @dataclass(frozen=True)
 class Metrics:
-    """Ranking weights over METRICS (summing to 1), targets (rates 0..1) and reporting cadence."""
-    weights: Mapping[str, float] = field(default_factory=lambda: {"on_time_rate": 0.4, "resolution_rate": 0.3,
-                                                                 "satisfaction_rate": 0.3})
+    """Ranking weights (rates summing to 1; lights as negative deductions per light), targets (rates
+    0..1) and reporting cadence."""
+    weights: Mapping[str, float] = field(default_factory=lambda: {
+        "on_time_rate": 0.3, "resolution_rate": 0.3, "satisfaction_rate": 0.3, "first_contact_rate": 0.1,
+        "yellow_lights": -1.0, "red_lights": -2.0})
     targets: Mapping[str, float] = field(default_factory=dict)
     cadence: tuple[str, ...] = ("month",)
 
@@ -472,12 +477,16 @@ def _metrics(r: _Reader) -> Metrics:
         values = {}
         if table in m.data:
             t = m.sub(table)
-            t.only(set(METRICS))
+            t.only(set(METRICS if table == "weights" else RATE_METRICS))
             for k in t.data:
-                values[k] = float(t.get(k, float, check=lambda v: None if 0 <= v <= 1 else "应在0到1之间 / must be within 0..1"))
+                if k in DEDUCTION_METRICS:
+                    values[k] = float(t.get(k, float, check=lambda v: None if v <= 0 else "亮灯扣分应为负数或0 / a light deduction must be <= 0"))
+                else:
+                    values[k] = float(t.get(k, float, check=lambda v: None if 0 <= v <= 1 else "应在0到1之间 / must be within 0..1"))
         out[table] = values
-    if out["weights"] and abs(sum(out["weights"].values()) - 1) > 1e-9:
-        raise m.error("weights", f"权重之和应为1 / weights must sum to 1, got {sum(out['weights'].values()):g}")
+    rate_sum = sum(v for k, v in out["weights"].items() if k in RATE_METRICS)
+    if out["weights"] and abs(rate_sum - 1) > 1e-9:
+        raise m.error("weights", f"比率权重之和应为1 / rate weights must sum to 1, got {rate_sum:g}")
     cadence = m.get("cadence", list, ("month",), check=lambda v: None if set(v) <= {"month", "quarter", "half_year", "year"}
                     else "应为 month/quarter/half_year/year / must be among month, quarter, half_year, year")
     return Metrics(out["weights"] or Metrics().weights, out["targets"], cadence)

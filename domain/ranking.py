@@ -6,20 +6,13 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from domain.profiles import Metrics
 from domain.metrics import COUNT_NAMES, METRIC_BY_NAME, RATE_NAMES, MetricsInputError, rate
 
 # The seeds rank on 按时办结率, 问题解决率 and 满意率 (gangnan 八, zaoyang 及时性/满意度), with the
 # first-contact response close behind (zaoyang 响应100%); yicheng's lights are deductions.
 # Rates score in percentage points, so a perfect unit with no lights scores 100.
-DEFAULT_WEIGHTS: dict[str, float] = {
-    "on_time_rate": 0.3,
-    "resolution_rate": 0.3,
-    "satisfaction_rate": 0.3,
-    "first_contact_rate": 0.1,
-    "yellow_lights": -1.0,
-    "red_lights": -2.0,
-}
-PROFILE_TABLE = ("ranking", "weights")  # [ranking.weights] in a profile's TOML, read from Profile.extra
+DEFAULT_WEIGHTS: dict[str, float] = dict(Metrics().weights)  # the profile default, in one place
 
 
 def validate_weights(weights: Mapping[str, float], source: str = "weights") -> dict[str, float]:
@@ -39,12 +32,8 @@ def validate_weights(weights: Mapping[str, float], source: str = "weights") -> d
 
 
 def weights_from_profile(profile) -> dict[str, float]:
-    """The profile's [ranking.weights], or DEFAULT_WEIGHTS when it has none."""
-    extra = getattr(profile, "extra", None) or {}
-    table = extra.get(PROFILE_TABLE[0], {}).get(PROFILE_TABLE[1])
-    if not table:
-        return dict(DEFAULT_WEIGHTS)
-    return validate_weights(table, f"{getattr(profile, 'id', 'profile')}: ranking.weights")
+    """The profile's [metrics] weights (domain.profiles.Metrics), checked against the metrics defined here."""
+    return validate_weights(profile.metrics.weights, f"{profile.id}: metrics.weights")
 
 
 def default_tie_break(weights: Mapping[str, float]) -> list[str]:

@@ -252,7 +252,7 @@ def test_tz_aware_times_are_read_as_beijing_time():
 
 
 def test_calendar_may_be_a_plain_callable():
-    table = compute_metrics(TICKETS, OCT, by="district", calendar=CAL.working_days_between)
+    table = compute_metrics(TICKETS, OCT, by="district", calendar=CAL.count_working_days_array)
     assert table.loc[DISTRICT, "handling_days_p90"] == 12
 
 
@@ -268,7 +268,7 @@ def test_bad_input_gets_a_chinese_message():
         compute_metrics(TICKETS.assign(accepted="也许"), OCT, calendar=CAL)
     with pytest.raises(MetricsInputError, match="分组"):
         compute_metrics(TICKETS, OCT, calendar=CAL, by="category")
-    with pytest.raises(MetricsInputError, match="working_days_between"):
+    with pytest.raises(MetricsInputError, match="count_working_days_array"):
         compute_metrics(TICKETS, OCT, calendar=object())
 
 

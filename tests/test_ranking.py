@@ -1,9 +1,13 @@
 """Unit rankings: weighted scores worked by hand, competition ranks for ties, and the tie explanations."""
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
+import profiles
+
 from domain.metrics import MetricsInputError, compute_metrics
-from domain.profiles import Profile
+from domain.profiles import Metrics
 from domain.ranking import DEFAULT_WEIGHTS, default_tie_break, rank_units, scores, weights_from_profile
 from tests.test_metrics import KW, OCT, TICKETS, A, B, C
 
@@ -110,21 +114,22 @@ def test_default_tie_break_order():
                                                   "first_contact_rate", "red_lights", "yellow_lights"]
 
 
-def profile(extra):
-    return Profile(id="gangnan", name="港南区", seed="002", categories=("咨询",), problem_types=("一般",),
-                   ticket_number_format="{seq}", extra=extra)
+def profile(weights=None):
+    base = profiles.load("gangnan")
+    return base if weights is None else replace(base, metrics=Metrics(weights=weights))
 
 
 def test_weights_from_profile():
-    assert weights_from_profile(profile({})) == DEFAULT_WEIGHTS
-    got = weights_from_profile(profile({"ranking": {"weights": {"satisfaction_rate": 0.5, "on_time_rate": 0.5}}}))
+    assert weights_from_profile(profile()) == dict(profiles.load("gangnan").metrics.weights)
+    assert weights_from_profile(profile(DEFAULT_WEIGHTS)) == DEFAULT_WEIGHTS
+    got = weights_from_profile(profile({"satisfaction_rate": 0.5, "on_time_rate": 0.5}))
     assert got == {"satisfaction_rate": 0.5, "on_time_rate": 0.5}
-    with pytest.raises(MetricsInputError, match="gangnan: ranking.weights:“满意率”不是可用于排名的指标"):
-        weights_from_profile(profile({"ranking": {"weights": {"满意率": 1}}}))
+    with pytest.raises(MetricsInputError, match="gangnan: metrics.weights:“满意率”不是可用于排名的指标"):
+        weights_from_profile(profile({"满意率": 1}))
     with pytest.raises(MetricsInputError, match="权重须为数字"):
-        weights_from_profile(profile({"ranking": {"weights": {"on_time_rate": "high"}}}))
+        weights_from_profile(profile({"on_time_rate": "high"}))
     with pytest.raises(MetricsInputError, match="正权重"):
-        weights_from_profile(profile({"ranking": {"weights": {"red_lights": -1}}}))
+        weights_from_profile(profile({"red_lights": -1}))
 
 
 def test_display_ranking_reads_in_chinese():
