@@ -75,3 +75,10 @@ def test_init_on_the_local_sheets_server(tmp_path):
         assert again.exit_code == 0 and "nothing missing" in again.output
         missing = CliRunner().invoke(main, ["init", "--key", "1nosuch", "--api-base", server.url])
         assert missing.exit_code == 2 and "找不到" in missing.output
+
+
+def test_a_ledger_made_by_init_passes_jiesu_validate(tmp_path):
+    path = tmp_path / "台账.xlsx"
+    assert CliRunner().invoke(main, ["init", str(path)]).exit_code == 0
+    res = CliRunner().invoke(main, ["validate", str(path), "--json"])
+    assert res.exit_code == 0, res.output
