@@ -117,7 +117,8 @@ def client_factory(**options):
     return functools.partial(RetryHTTPClient, **options)
 
 
-def open_client(*, api_base: str | None = None, credentials_file: str | None = None, session=None, **options):
+def open_client(*, api_base: str | None = None, credentials_file: str | None = None,
+                credentials_info: dict | None = None, session=None, **options):
     """A gspread Client using our retry client: against api_base (the local Sheets server, through its
     redirect_session) without credentials, else Google with a service account key file."""
     import gspread
@@ -127,5 +128,7 @@ def open_client(*, api_base: str | None = None, credentials_file: str | None = N
         return gspread.Client(auth=None, session=redirect_session(api_base, session), http_client=factory)
     if credentials_file:
         return gspread.service_account(filename=credentials_file, http_client=factory)
+    if credentials_info:
+        return gspread.service_account_from_dict(credentials_info, http_client=factory)
     raise LedgerError("使用 Google 表格需要服务账号密钥文件(credentials_file)或本地服务地址(api_base) / "
                       "gsheets needs credentials_file or api_base")

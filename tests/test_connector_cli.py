@@ -82,3 +82,24 @@ def test_a_ledger_made_by_init_passes_jiesu_validate(tmp_path):
     assert CliRunner().invoke(main, ["init", str(path)]).exit_code == 0
     res = CliRunner().invoke(main, ["validate", str(path), "--json"])
     assert res.exit_code == 0, res.output
+
+
+def test_ledger_for_builds_either_backend_from_the_ledger_config(tmp_path):
+    from types import SimpleNamespace
+    from connector import ledger_for
+    from connector.gsheets import GSheetsLedger
+    from connector.sheets_server import serve_in_thread
+    from connector.xlsx import XlsxLedger
+
+    cfg = SimpleNamespace(backend="xlsx", path=tmp_path / "区.xlsx", key=None, api_base=None,
+                          credentials=lambda: None)
+    town = SimpleNamespace(name="坛山街道", path=tmp_path / "坛山.xlsx", key=None, worksheet=None)
+    assert isinstance(ledger_for(cfg), XlsxLedger) and ledger_for(cfg).path == cfg.path
+    assert ledger_for(cfg, town).path == town.path
+    with serve_in_thread() as server:
+        key = server.client().create("台账").id
+        g = SimpleNamespace(backend="gsheets", path=None, key=None, api_base=server.url, credentials=lambda: None)
+        led = ledger_for(g, SimpleNamespace(name="坛山街道", path=None, key=key, worksheet="台账-坛山街道"))
+        assert isinstance(led, GSheetsLedger) and led.key == key
+        led.init()
+        assert "诉求编号" in led.read(["台账"])["台账"].header
