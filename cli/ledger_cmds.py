@@ -26,14 +26,16 @@ def _report(report, where):
               help="Sheets 服务地址,如本地服务 http://127.0.0.1:8090 / Sheets API base URL")
 @click.option("--credentials", "credentials_file", default=None, type=click.Path(dir_okay=False),
               envvar="JIESU_SHEETS_CREDENTIALS", help="服务账号密钥 JSON / service account key file")
-def init_cmd(path, backend, key, title, api_base, credentials_file):
+@click.option("--ledger-title", "ledger_titles", multiple=True,
+              help="台账工作表名称,可多次给出(每个镇街一个,如 台账-坛山街道)/ ledger worksheet title(s)")
+def init_cmd(path, backend, key, title, api_base, credentials_file, ledger_titles):
     """创建或补齐台账工作簿(从不删除数据)/ create or complete a ledger workbook; never deletes data."""
     from connector import open_ledger
     from connector.base import LedgerError
     from connector.setup import default_spec
 
     backend = backend or ("gsheets" if (key or title) else "xlsx")
-    spec = default_spec()
+    spec = default_spec().with_ledger_titles(ledger_titles)
     try:
         if backend == "xlsx":
             if not path:

@@ -50,6 +50,15 @@ class SheetSpec:
 class WorkbookSpec:
     sheets: tuple[SheetSpec, ...]
 
+    def with_ledger_titles(self, titles, ledger: str = "台账") -> "WorkbookSpec":
+        """The same layout with the ledger worksheet repeated under these titles (one per township office)."""
+        if not titles:
+            return self
+        out = []
+        for s in self.sheets:
+            out += [SheetSpec(t, s.columns) for t in titles] if s.title == ledger else [s]
+        return WorkbookSpec(tuple(out))
+
     def sheet(self, title: str) -> SheetSpec:
         return next(s for s in self.sheets if s.title == title)
 

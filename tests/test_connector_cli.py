@@ -25,6 +25,15 @@ def test_init_creates_then_completes_without_losing_data(tmp_path):
     assert wb["台账"].cell(2, head.index("诉求企业") + 1).value == "甲公司"
 
 
+def test_init_makes_one_ledger_sheet_per_township(tmp_path):
+    path = tmp_path / "区.xlsx"
+    res = CliRunner().invoke(main, ["init", str(path), "--ledger-title", "台账-坛山街道",
+                                    "--ledger-title", "台账-邵庄镇"])
+    assert res.exit_code == 0, res.output
+    names = openpyxl.load_workbook(path).sheetnames
+    assert names[:2] == ["台账-坛山街道", "台账-邵庄镇"] and "台账" not in names and "督办记录" in names
+
+
 def test_init_on_a_file_that_is_not_a_workbook_exits_2_and_keeps_it(tmp_path):
     path = tmp_path / "台账.xlsx"
     path.write_bytes(b"not a zip")
