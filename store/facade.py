@@ -1,0 +1,36 @@
+"""The Store: one object over the state database, opened (and migrated) from a URL."""
+from __future__ import annotations
+
+from store.activity import ActivityMixin
+from store.db import make_engine, migrate
+from store.lease import LeaseMixin
+from store.ledger_state import LedgerStateMixin
+from store.numbering import NumberingMixin
+from store.outbox import OutboxMixin
+from store.supervision import SupervisionMixin
+
+
+class Store(NumberingMixin, OutboxMixin, LeaseMixin, LedgerStateMixin, SupervisionMixin, ActivityMixin):
+    """Facade over the state database (`sqlite:///path` or `postgresql+psycopg://…`); same code on both."""
+
+    def __init__(self, url: str, *, migrate_on_open: bool = True):
+        self.url = url
+        self.engine = make_engine(url)
+        if migrate_on_open:
+            migrate(self.engine)
+
+    @classmethod
+    def open(cls, url: str) -> "Store":
+        return cls(url)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __repr__(self):
+        return f"Store({self.engine.url.render_as_string(hide_password=True)!r})"
