@@ -1,5 +1,4 @@
 """Official numbering: order of acceptance, yearly counters, idempotence per row identity, crash safety."""
-import os
 import subprocess
 import sys
 import textwrap
@@ -8,6 +7,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
+from procs import run_together
 from store import NumberRequest, Store
 from store import numbering
 from store.models import Counter, TicketNumber
@@ -132,7 +132,7 @@ KILLED = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize("step", ["counter_bumped", "bindings_inserted", "before_commit", "after_commit"])
+@pytest.mark.parametrize("step", ["counter_bumped", "before_commit"])
 def test_killed_process_mid_assignment_recovers(db_url, step):
     Store(db_url).close()  # migrate first, so the kill lands in numbering, not in the migration
     proc = subprocess.run([sys.executable, "-c", KILLED, db_url, step, "0"], capture_output=True, text=True,
@@ -150,13 +150,12 @@ def test_killed_process_mid_assignment_recovers(db_url, step):
 
 
 CONCURRENT = textwrap.dedent("""
-    import sys, time
+    import sys
     from datetime import datetime
     from store import Store
-    url, ledger, start_at = sys.argv[1], sys.argv[2], float(sys.argv[3])
+    url, ledger = sys.argv[1], sys.argv[2]
     s = Store(url)
-    while time.time() < start_at:
-        time.sleep(0.005)
+    ready_then_wait()
     for batch in range(10):
         s.assign_numbers("zibo", [(ledger, f"{batch}-{i}", datetime(2026, 7, 1)) for i in range(5)],
                          number_format="{year}-{seq}")
@@ -164,14 +163,8 @@ CONCURRENT = textwrap.dedent("""
 
 
 def test_two_processes_numbering_several_township_ledgers_at_once(db_url):
-    import time
     Store(db_url).close()
-    start_at = time.time() + 2.0
-    procs = [subprocess.Popen([sys.executable, "-c", CONCURRENT, db_url, ledger, str(start_at)],
-                              stderr=subprocess.PIPE, text=True) for ledger in ("城关街道", "坛山街道")]
-    for p in procs:
-        _, err = p.communicate(timeout=120)
-        assert p.returncode == 0, err
+    run_together(CONCURRENT, [[db_url, "城关街道"], [db_url, "坛山街道"]])
     s = Store(db_url)
     try:
         nums = s.numbers()
