@@ -60,7 +60,7 @@ class ActivityMixin(StoreBase):
         stmt = select(t).order_by(desc(t.c.id)).limit(limit)
         if job_id is not None:
             stmt = stmt.where(t.c.job_id == job_id)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return [JobRunRecord(**r) for r in conn.execute(stmt).mappings()]
 
     def intake_add(self, fields: dict, now: datetime, source_key: str | None = None) -> tuple[int, bool]:
@@ -90,14 +90,14 @@ class ActivityMixin(StoreBase):
 
     def intake_get(self, submission_id: int) -> Submission | None:
         t = IntakeSubmission.__table__
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             row = conn.execute(select(t).where(t.c.id == submission_id)).mappings().first()
         return _submission(row) if row else None
 
     def intake_pending(self) -> list[Submission]:
         """Submissions not yet appended to a ledger, oldest first."""
         t = IntakeSubmission.__table__
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return [_submission(r) for r in conn.execute(select(t).where(t.c.appended_at.is_(None))
                                                          .order_by(t.c.id)).mappings()]
 

@@ -21,6 +21,13 @@ class StoreBase:
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": pg_lock})
             yield conn
 
+    @contextmanager
+    def _read(self):
+        """A read-only connection (on SQLite: a deferred transaction, never waiting for the write lock)."""
+        with self.engine.connect() as conn:
+            conn.execution_options(jiesu_read=True)
+            yield conn
+
     def _insert(self, table):
         """INSERT with ON CONFLICT support in the engine's dialect."""
         return (postgresql.insert if is_postgres(self.engine) else sqlite.insert)(table)

@@ -48,11 +48,17 @@ def _sqlite_locking(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Reads (StoreBase._read) begin deferred so dashboards never queue behind a long sync write.
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("jiesu_read") else "BEGIN IMMEDIATE")
 
 
 def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic filter: tables other code keeps in this database (APScheduler's job store) are not ours."""
+    return not (type_ == "table" and reflected and compare_to is None)
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:

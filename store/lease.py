@@ -44,7 +44,7 @@ class LeaseMixin(StoreBase):
     def lease_holder(self, name: str, now: datetime) -> str | None:
         """Who holds the lease at `now`, or None if nobody does."""
         t = Lease.__table__
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             row = conn.execute(select(t.c.holder, t.c.expires_at).where(t.c.name == name)).first()
         if row is None or row.holder is None or row.expires_at is None or row.expires_at <= now:
             return None

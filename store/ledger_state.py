@@ -92,7 +92,7 @@ class LedgerStateMixin(StoreBase):
         stmt = select(t).order_by(desc(t.c.id)).limit(limit)
         if kind is not None:
             stmt = stmt.where(t.c.kind == kind)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return [CycleRecord(**r) for r in conn.execute(stmt).mappings()]
 
     def last_cycle(self, kind: str = "sync", status: str | None = "ok") -> CycleRecord | None:
@@ -101,14 +101,14 @@ class LedgerStateMixin(StoreBase):
         stmt = select(t).where(t.c.kind == kind).order_by(desc(t.c.id)).limit(1)
         if status is not None:
             stmt = stmt.where(t.c.status == status)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             row = conn.execute(stmt).mappings().first()
         return CycleRecord(**row) if row else None
 
     def snapshots(self, ledger_id: str) -> dict[str, dict[str, str]]:
         """{row_id: {column: text}} as last recorded for one ledger (empty cells left out)."""
         t = RowSnapshot.__table__
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return {r: json.loads(c) for r, c in
                     conn.execute(select(t.c.row_id, t.c.cells).where(t.c.ledger_id == ledger_id))}
 
@@ -174,5 +174,5 @@ class LedgerStateMixin(StoreBase):
             stmt = stmt.where(e.c.seen_at >= since)
         if limit is not None:
             stmt = stmt.limit(limit)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return [EventRecord(**r) for r in conn.execute(stmt).mappings()]

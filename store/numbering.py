@@ -123,13 +123,13 @@ class NumberingMixin(StoreBase):
         stmt = select(t.c.ledger_id, t.c.row_id, t.c.number)
         if ledger_id is not None:
             stmt = stmt.where(t.c.ledger_id == ledger_id)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return {(a, b): n for a, b, n in conn.execute(stmt)}
 
     def number_of(self, ledger_id: str, row_id: str) -> str | None:
         """The number bound to one row identity, if any."""
         t = TicketNumber.__table__
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return conn.execute(select(t.c.number).where(t.c.ledger_id == ledger_id,
                                                          t.c.row_id == row_id)).scalar_one_or_none()
 
@@ -170,7 +170,7 @@ class NumberingMixin(StoreBase):
             stmt = stmt.where(t.c.ticket == ticket)
         if kind is not None:
             stmt = stmt.where(t.c.kind == kind)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return [_notice(r, created=False) for r in conn.execute(stmt).mappings()]
 
 

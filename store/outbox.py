@@ -145,12 +145,12 @@ class OutboxMixin(StoreBase):
         stmt = select(t.c.id).order_by(t.c.id)
         if status is not None:
             stmt = stmt.where(t.c.status == status)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return self._outbox_load(conn, conn.execute(stmt).scalars().all(), with_data=with_data)
 
     def outbox_get(self, id: int) -> OutboxItem | None:
         """One message with its attachments' bytes."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             items = self._outbox_load(conn, [id], with_data=True)
         return items[0] if items else None
 

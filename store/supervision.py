@@ -63,7 +63,7 @@ class SupervisionMixin(StoreBase):
             stmt = stmt.where(t.c.at >= since)
         if until is not None:
             stmt = stmt.where(t.c.at < until)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return [LightRecord(**r) for r in conn.execute(stmt).mappings()]
 
     def raise_flag(self, key: str, kind: str, message: str, now: datetime, ticket: str | None = None) -> bool:
@@ -96,5 +96,5 @@ class SupervisionMixin(StoreBase):
             stmt = stmt.where(t.c.resolved_at.is_(None))
         if kind is not None:
             stmt = stmt.where(t.c.kind == kind)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return [FlagRecord(**r) for r in conn.execute(stmt).mappings()]

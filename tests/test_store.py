@@ -3,10 +3,11 @@ import textwrap
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import inspect
 
 from procs import run_together
 from store import ROW, Store, StoreError
-from store.db import current_revision, head_revision
+from store.db import current_revision, head_revision, include_object
 
 T0 = datetime(2026, 3, 5, 1, 0, tzinfo=timezone.utc)
 
@@ -37,8 +38,16 @@ def test_migrated_schema_matches_the_models(db_url):
         with s.engine.connect() as conn:
             diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         assert diffs == []
+        # APScheduler keeps its job store in the same database; migrations leave that table alone.
+        from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+        from apscheduler.schedulers.background import BackgroundScheduler
+        SQLAlchemyJobStore(engine=s.engine).start(BackgroundScheduler(), "default")
         Store(db_url).close()  # opening again is a no-op upgrade
         assert current_revision(s.engine) == head_revision()
+        with s.engine.connect() as conn:
+            opts = {"include_object": include_object}
+            assert compare_metadata(MigrationContext.configure(conn, opts=opts), Base.metadata) == []
+            assert "apscheduler_jobs" in inspect(conn).get_table_names()
     finally:
         s.close()
 
