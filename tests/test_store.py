@@ -259,3 +259,20 @@ def test_job_runs_and_intake_submissions(store):
     got = store.intake_get(sid)
     assert (got.fields, got.number, got.row_id, got.appended_at) == (fields, "〔2026〕第0009号", "id-9", T0)
     assert [s.id for s in store.intake_pending()] == [web_id]
+
+
+def test_sqlite_reads_do_not_wait_for_a_writer(tmp_path):
+    import sqlite3
+    s = Store(f"sqlite:///{tmp_path / 'state.db'}")
+    s.record_rows("L", {"a": {"x": "1"}}, T0)
+    writer = sqlite3.connect(tmp_path / "state.db", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("UPDATE row_snapshots SET cells = '{\"x\": \"2\"}'")
+    try:
+        # Would wait out the busy timeout and fail if reads took the write lock.
+        assert s.snapshots("L") == {"a": {"x": "1"}}
+        assert s.outbox_list() == [] and s.lease_holder("scheduler", T0) is None
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+        s.close()
