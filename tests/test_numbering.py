@@ -5,6 +5,8 @@ import textwrap
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from procs import run_together
@@ -15,9 +17,10 @@ from store.models import Counter, TicketNumber
 FMT = "〔{year}〕第{seq:04d}号"
 
 
-class Profile:
-    id = "zibo"
-    ticket_number_format = FMT
+def Profile():
+    from domain.profiles import Profile as P
+    return P(id="zibo", name="淄博市", seed="004_4fd9d70ed049087c.txt", categories=("咨询", "求助", "投诉"),
+             problem_types=("简单", "一般", "复杂"), ticket_number_format=FMT)
 
 
 @pytest.fixture
@@ -189,3 +192,41 @@ def test_notice_series_have_their_own_counters_and_keys(store):
     # Ticket numbering is a separate series: the notice counters did not consume ticket numbers.
     got = store.assign_numbers(Profile(), [("L", "x", datetime(2026, 4, 1))])
     assert got[("L", "x")] == "〔2026〕第0001号"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(batches=st.lists(st.lists(st.tuples(st.sampled_from(["城关街道", "榴园镇", "吴林街道"]),
+                                           st.integers(0, 30),
+                                           st.datetimes(datetime(2025, 12, 25), datetime(2026, 1, 10))),
+                                 max_size=12), min_size=1, max_size=6))
+def test_any_sequence_of_cycles_keeps_numbers_stable_unique_and_gapless(tmp_path_factory, batches):
+    # One database for all examples (opening one per example is the slow part); each example's ledgers
+    # get their own prefix, and consistency is checked over everything numbered so far.
+    if not _shared:
+        _shared.append(Store(f"sqlite:///{tmp_path_factory.mktemp('n') / 'state.db'}"))
+    s, prefix = _shared[0], f"ex{len(_examples)}-"
+    _examples.append(prefix)
+    given_so_far = {}
+    for batch in batches:
+        reqs = [(prefix + ledger, f"id{row}", when) for ledger, row, when in batch]
+        first_seen = {}
+        for ledger, row_id, when in reqs:
+            if (ledger, row_id) not in given_so_far:
+                first_seen.setdefault((ledger, row_id), when)
+        got = s.assign_numbers(Profile(), reqs)
+        for key, number in got.items():
+            assert given_so_far.setdefault(key, number) == number  # a number never changes
+        # Within one batch, the new numbers of each year follow acceptance order.
+        by_year = {}
+        for key, when in first_seen.items():
+            by_year.setdefault(when.year, []).append((when, int(got[key][-5:-1])))
+        for pairs in by_year.values():
+            seqs = [seq for _, seq in sorted(pairs, key=lambda p: p[0])]
+            assert seqs == sorted(seqs)
+        assert len(set(given_so_far.values())) == len(given_so_far)
+    assert_consistent(s)
+    assert {k: v for k, v in s.numbers().items() if k[0].startswith(prefix)} == given_so_far
+
+
+_shared: list = []
+_examples: list = []
