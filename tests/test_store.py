@@ -276,3 +276,60 @@ def test_sqlite_reads_do_not_wait_for_a_writer(tmp_path):
         writer.execute("ROLLBACK")
         writer.close()
         s.close()
+
+
+HOLDER = textwrap.dedent("""
+    import sys, time
+    from datetime import datetime, timezone
+    from store import Store
+    s = Store(sys.argv[1])
+    assert s.acquire_lease("scheduler", "holder", 1.0, datetime.now(timezone.utc))
+    while True:  # renew every 0.2 s, reporting each renewal, until killed
+        now = datetime.now(timezone.utc)
+        assert s.renew_lease("scheduler", "holder", 1.0, now)
+        print(now.isoformat(), flush=True)
+        time.sleep(0.2)
+""")
+
+WAITER = textwrap.dedent("""
+    import sys, time
+    from datetime import datetime, timezone
+    from store import Store
+    s = Store(sys.argv[1])
+    refused = False
+    while True:
+        now = datetime.now(timezone.utc)
+        if s.acquire_lease("scheduler", "waiter", 1.0, now):
+            print("taken", now.isoformat(), flush=True)
+            break
+        if not refused:
+            print("refused", flush=True)
+            refused = True
+        time.sleep(0.05)
+""")
+
+
+def test_a_killed_scheduler_is_replaced_only_after_its_lease_expires(db_url):
+    import signal
+    import subprocess
+    import sys
+    Store(db_url).close()
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, db_url], stdout=subprocess.PIPE, text=True)
+    waiter = None
+    try:
+        first = holder.stdout.readline()  # it holds the lease now
+        waiter = subprocess.Popen([sys.executable, "-c", WAITER, db_url], stdout=subprocess.PIPE, text=True)
+        assert waiter.stdout.readline().strip() == "refused"  # the live holder keeps it
+        holder.send_signal(signal.SIGKILL)  # no release: the lease must run out first
+        holder.wait()
+        renewals = [datetime.fromisoformat(line.strip()) for line in [first, *holder.stdout.read().splitlines()]]
+        word, taken_at = waiter.stdout.readline().split()
+        assert word == "taken"
+        assert datetime.fromisoformat(taken_at) >= renewals[-1] + timedelta(seconds=1.0)
+        s = Store(db_url)
+        assert s.lease_holder("scheduler", datetime.fromisoformat(taken_at)) == "waiter"
+        s.close()
+    finally:
+        for p in (holder, waiter):
+            if p is not None and p.poll() is None:
+                p.kill()
