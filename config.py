@@ -176,8 +176,6 @@ class Config:
 _SECTIONS = {"ledger": LedgerConfig, "state": StateConfig, "mail": MailConfig, "web": WebConfig,
              "scheduler": SchedulerConfig}
 _TOP = {"profile": str, "timezone": str, "var_dir": Path}
-# Keys that hold lists of tables, not scalars: neither set from the environment nor type-converted.
-_TABLE_LISTS = {("ledger", "townships"), ("intake", "sources")}
 _TYPE_WORDS = {str: ("文本", "a string"), int: ("整数", "an integer"), float: ("数字", "a number"),
                bool: ("true 或 false", "true or false"), Path: ("路径文本", "a path string")}
 
@@ -313,7 +311,7 @@ def load(path: str | os.PathLike | None = None, env: Mapping[str, str] | None = 
         if not isinstance(table, dict):
             raise ConfigError(section, "应为一个表 [section]", "expected a table", src)
         fields = _scalar_fields(cls)
-        extra = {"townships"} if section == "ledger" else set()
+        extra = {"townships", "keys"} if section == "ledger" else set()
         for key in table:
             if key not in fields and key not in extra:
                 raise _unknown(f"{section}.", key, set(fields) | extra, src)
@@ -324,6 +322,8 @@ def load(path: str | os.PathLike | None = None, env: Mapping[str, str] | None = 
                 kwargs[key] = v
         if section == "ledger":
             kwargs["townships"] = _townships(table.get("townships", []), file_base, src)
+            if "keys" in table:
+                kwargs["townships"] = _keys_table(table["keys"], kwargs["townships"], src)
         sections[section] = cls(**kwargs)
 
     intake = data.get("intake", {})
@@ -386,6 +386,16 @@ def _townships(items, base: Path, src) -> tuple[TownshipLedger, ...]:
         raise ConfigError("ledger.townships", f"镇街名称重复: {', '.join(dup)}",
                           f"duplicate township names: {', '.join(dup)}", src)
     return tuple(out)
+
+
+def _keys_table(keys, townships, src) -> tuple[TownshipLedger, ...]:
+    # Shorthand for gsheets: [ledger.keys] "坛山街道" = "1Abc…", one spreadsheet per township office.
+    if townships:
+        raise ConfigError("ledger.keys", "ledger.keys 与 [[ledger.townships]] 只能用一种",
+                          "use either ledger.keys or [[ledger.townships]], not both", src)
+    if not isinstance(keys, dict) or not keys or not all(isinstance(v, str) and v for v in keys.values()):
+        raise ConfigError("ledger.keys", "应为 {镇街名称 = \"表格key\"} 的表", "expected a table {township = \"key\"}", src)
+    return tuple(TownshipLedger(name=name, key=key) for name, key in keys.items())
 
 
 def _intake_sources(items, base: Path, src) -> tuple[IntakeSource, ...]:

@@ -71,6 +71,20 @@ key = "1DefKey"
     assert cfg.ledger.credentials() == {"type": "service_account", "client_email": "x@y"}
 
 
+def test_spreadsheet_keys_one_per_township_as_a_table(tmp_path):
+    cfg = config.load(write(tmp_path, """
+[ledger]
+backend = "gsheets"
+[ledger.keys]
+"坛山街道" = "1AbcKey"
+"吴林街道" = "1DefKey"
+"""), env={})
+    assert [(t.id, t.key) for t in cfg.ledger.sources()] == [("坛山街道", "1AbcKey"), ("吴林街道", "1DefKey")]
+    with pytest.raises(ConfigError) as err:
+        config.load(write(tmp_path, '[ledger]\nbackend = "gsheets"\nkeys = ["1Abc"]\n'), env={})
+    assert err.value.key == "ledger.keys"
+
+
 def test_townships_as_worksheets_of_one_workbook_and_intake_sources(tmp_path):
     cfg = config.load(write(tmp_path, """
 [ledger]
