@@ -5,7 +5,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 
 from store.db import is_postgres
 
@@ -38,7 +38,3 @@ def chunks(seq, size=500):
     seq = list(seq)
     for i in range(0, len(seq), size):
         yield seq[i:i + size]
-
-
-def scalar_one_or_none(conn: Connection, stmt):
-    return conn.execute(stmt).scalar_one_or_none()

@@ -24,12 +24,20 @@ def make_engine(url: str) -> Engine:
         raise StoreError(f"状态库地址无效: {url} / invalid state database URL: {exc}") from exc
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"无法创建状态库目录 {Path(parsed.database).parent}: {exc} / "
+                                 f"cannot create the state database directory") from exc
         engine = create_engine(parsed, connect_args={"timeout": 30})
         _sqlite_locking(engine)
         return engine
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(parsed, pool_pre_ping=True)
+        try:
+            return create_engine(parsed, pool_pre_ping=True)
+        except ImportError as exc:
+            raise StoreError("使用 PostgreSQL 需要安装 psycopg: pip install 'jiesu[postgres]' / "
+                             f"PostgreSQL needs the psycopg driver: {exc}") from exc
     raise StoreError(f"不支持的状态库类型: {parsed.get_backend_name()} (仅支持 sqlite, postgresql) / "
                      f"unsupported state database backend")
 

@@ -1,8 +1,10 @@
 """The Store: one object over the state database, opened (and migrated) from a URL."""
 from __future__ import annotations
 
+from sqlalchemy.exc import OperationalError
+
 from store.activity import ActivityMixin
-from store.db import make_engine, migrate
+from store.db import StoreError, make_engine, migrate
 from store.lease import LeaseMixin
 from store.ledger_state import LedgerStateMixin
 from store.numbering import NumberingMixin
@@ -17,11 +19,21 @@ class Store(NumberingMixin, OutboxMixin, LeaseMixin, LedgerStateMixin, Supervisi
         self.url = url
         self.engine = make_engine(url)
         if migrate_on_open:
-            migrate(self.engine)
+            try:
+                migrate(self.engine)
+            except OperationalError as exc:
+                self.engine.dispose()
+                shown = self.engine.url.render_as_string(hide_password=True)
+                raise StoreError(f"无法打开状态库 {shown}: {exc.orig} / cannot open the state database") from exc
 
     @classmethod
     def open(cls, url: str) -> "Store":
         return cls(url)
+
+    @classmethod
+    def from_config(cls, cfg) -> "Store":
+        """The store a loaded config.Config names in [state] url."""
+        return cls(cfg.state.url)
 
     def close(self) -> None:
         self.engine.dispose()

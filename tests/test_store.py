@@ -57,6 +57,19 @@ def test_unsupported_url_is_a_clear_error():
         Store("mysql://localhost/x")
     with pytest.raises(StoreError, match="无效"):
         Store("not a url")
+    with pytest.raises(StoreError, match="无法打开状态库") as err:
+        Store("postgresql+psycopg://jiesu:secret@127.0.0.1:1/jiesu")
+    assert "secret" not in str(err.value)
+    with pytest.raises(StoreError, match="无法创建状态库目录"):
+        Store("sqlite:////proc/jiesu/state.db")
+
+
+def test_store_from_config(tmp_path):
+    import config
+    cfg = config.load(None, env={"JIESU_VAR_DIR": str(tmp_path / "var")})
+    with Store.from_config(cfg) as s:
+        assert s.acquire_lease("scheduler", "me", 30, T0)
+    assert (tmp_path / "var" / "state.db").exists()
 
 
 def test_outbox_records_each_key_once_and_keeps_attachments_exactly(store):
