@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import (Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from store.types import UTCDateTime
+from store.coltypes import UTCDateTime
 
 
 class Base(DeclarativeBase):
