@@ -19,6 +19,8 @@ def _register():
     calendar_cmds.register(main)
     from cli import validate_cmd
     validate_cmd.register(main)
+    from cli import store_cmds
+    store_cmds.register(main)
 
 
 _register()

@@ -17,3 +17,5 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+from pg import db_url, pg_server  # noqa: E402,F401  (PostgreSQL and SQLite state-database fixtures)
