@@ -1,6 +1,7 @@
 """Running the server (a background thread for tests, or the foreground for the CLI) and playing a person."""
 from __future__ import annotations
 
+import socket
 import threading
 
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -65,7 +66,11 @@ class Person:
 
 
 class QuietHandler(WSGIRequestHandler):
-    """No access log: tests make thousands of requests."""
+    """No access log (tests make thousands of requests) and no Nagle delay on small answers."""
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_request(self, *args, **kwargs) -> None:
         pass
@@ -115,7 +120,7 @@ class RunningServer:
         return local_client(self.url, timeout=timeout)
 
     def start(self) -> "RunningServer":
-        self._thread = threading.Thread(target=self._server.serve_forever, name=f"sheets-server:{self.port}",
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name=f"sheets-server:{self.port}",
                                         daemon=True)
         self._thread.start()
         return self
