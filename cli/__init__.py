@@ -17,6 +17,8 @@ def _register():
     # Each family adds its commands here; import order is the order shown in --help.
     from cli import calendar_cmds
     calendar_cmds.register(main)
+    from cli import server_cmds
+    server_cmds.register(main)
 
 
 _register()

@@ -17,3 +17,14 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def sheets_server():
+    """A real local Sheets v4 server on 127.0.0.1 (free port) in a background thread: `.url`, `.model`,
+    `.counts`/`.log`, `.quota`, `.person(spreadsheet_id)`, `.client()` (see docs/sheets-server.md)."""
+    from connector.sheets_server import serve_in_thread
+
+    server = serve_in_thread()
+    yield server
+    server.stop()
