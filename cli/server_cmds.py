@@ -1,4 +1,5 @@
 """`jiesu sheets-server`: the local Google-Sheets-v4-compatible server for tests and offline work."""
+import socket
 import sys
 
 import click
@@ -22,6 +23,7 @@ def sheets_server(host, port, per_minute, access_log):
     from cli.common import fail
 
     try:
+        _probe(host, port)  # werkzeug would print its own English message and exit; we say it in both languages
         server = RunningServer(host, port, quota=Quota(per_minute), quiet=not access_log)
     except OSError as exc:
         fail(f"无法在 {host}:{port} 上监听: {exc.strerror or exc}", f"cannot listen on {host}:{port}: {exc}")
@@ -34,3 +36,11 @@ def sheets_server(host, port, per_minute, access_log):
         pass
     finally:
         server.stop()
+
+
+def _probe(host: str, port: int) -> None:
+    """Raise OSError now if the address cannot be bound."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
