@@ -174,6 +174,8 @@ def evaluate_formula(text: str, lookup, depth: int = 0):
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             v = walk(node.operand)
             return -v if isinstance(node.op, ast.USub) else v
+        if isinstance(node, ast.Call):
+            raise FormulaError("#NAME?")  # no functions here
         if isinstance(node, ast.Name):
             m = _REF.match(node.id.upper())
             if not m:
