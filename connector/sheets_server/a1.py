@@ -3,20 +3,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 MAX_COLUMNS = 18278  # ZZZ, Google's widest sheet
 
 _ENDPOINT = re.compile(r"^\$?([A-Za-z]{0,3})\$?(\d*)$")
 _PLAIN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _LOOKS_LIKE_REF = re.compile(r"^([A-Za-z]{1,3}\d+|R\d*C\d*)$", re.IGNORECASE)
+# The shape almost every client request has: "'Title'!A1" or "Title!A1:B2" (parsed without the general path).
+_COMMON = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!:]+))!\$?([A-Z]{1,3})\$?([1-9]\d*)(?::\$?([A-Z]{1,3})\$?([1-9]\d*))?$")
 
 
 class RangeError(ValueError):
     """A range string that Google would answer with 'Unable to parse range'."""
 
 
-@dataclass(frozen=True)
-class Bounds:
+class Bounds(NamedTuple):
     """0-based, end-exclusive grid bounds; None on an end means 'to the edge of the grid'."""
 
     row0: int = 0
@@ -104,6 +107,15 @@ def parse_range(text: str) -> ParsedRange:
     text = text.strip()
     if not text:
         raise RangeError(text)
+    m = _COMMON.match(text)
+    if m:
+        quoted, plain, c0, r0, c1, r1 = m.groups()
+        name = quoted.replace("''", "'") if quoted is not None else plain
+        row0, col0 = int(r0) - 1, letters_to_col(c0)
+        if c1 is None:
+            return ParsedRange(name, Bounds(row0, col0, row0 + 1, col0 + 1))
+        row1, col1 = int(r1) - 1, letters_to_col(c1)
+        return ParsedRange(name, Bounds(min(row0, row1), min(col0, col1), max(row0, row1) + 1, max(col0, col1) + 1))
     if text.startswith("'"):
         i, title = 1, []
         while i < len(text):
@@ -133,6 +145,7 @@ def parse_range(text: str) -> ParsedRange:
     return ParsedRange(text, Bounds(), whole_sheet=True)
 
 
+@lru_cache(maxsize=1024)
 def quote_title(title: str) -> str:
     """Quote a sheet title only when Google does: anything but a plain name, or a name that reads as a cell."""
     if _PLAIN_NAME.match(title) and not _LOOKS_LIKE_REF.match(title):

@@ -57,6 +57,7 @@ class Sheet:
         self.properties = {"sheetId": sheet_id, "title": title, "index": index, "sheetType": "GRID",
                            "gridProperties": {"rowCount": rows, "columnCount": cols}}
         self.rows: list[list] = []
+        self.plain = True  # only text so far: values.get can skip rendering
         self.protected_ranges: list[dict] = []
         self.conditional_formats: list[dict] = []
         self.data_validations: list[dict] = []
@@ -99,8 +100,11 @@ class Sheet:
         return None
 
     def set_cell(self, r: int, c: int, value) -> None:
-        if value is None and r >= len(self.rows):
-            return
+        if value is None:
+            if r >= len(self.rows):
+                return
+        elif type(value) is not str:
+            self.plain = False
         while len(self.rows) <= r:
             self.rows.append([])
         row = self.rows[r]
@@ -146,13 +150,15 @@ class Sheet:
 
         def run(row_index, lo, hi):
             # Widen [lo, hi] over non-empty neighbours in one row; None if nothing there touches the box.
-            hits = [x for x in range(max(lo - 1, 0), hi + 2) if self.nonempty(row_index, x)]
-            if not hits:
+            row = self.rows[row_index]
+            start = max(lo - 1, 0)
+            if all(v is None for v in row[start:hi + 2]):
                 return None
-            left, right = min(hits), max(hits)
-            while left > 0 and self.nonempty(row_index, left - 1):
+            left = next(x for x in range(start, hi + 2) if row[x] is not None)
+            right = next(x for x in range(min(hi + 1, len(row) - 1), start - 1, -1) if row[x] is not None)
+            while left > 0 and row[left - 1] is not None:
                 left -= 1
-            while self.nonempty(row_index, right + 1):
+            while right + 1 < len(row) and row[right + 1] is not None:
                 right += 1
             return left, right
 
@@ -206,9 +212,13 @@ class Sheet:
             empty = [p for p in block if p[k] is None]
             filled.sort(key=lambda p: cells.sort_key(p[k], self.evaluate), reverse=descending)
             block = filled + empty
+        while len(self.rows) < b.row1:
+            self.rows.append([])
         for offset, part in enumerate(block):
-            for k, value in enumerate(part):
-                self.set_cell(b.row0 + offset, b.col0 + k, value)
+            row = self.rows[b.row0 + offset]
+            if len(row) < b.col1:
+                row.extend([None] * (b.col1 - len(row)))
+            row[b.col0:b.col1] = part
 
     def metadata(self) -> dict:
         out = {"properties": copy.deepcopy(self.properties)}
@@ -306,6 +316,7 @@ class Model:
                 width = max([cols] + [len(r) for r in data])
                 sheet = Sheet(0 if index == 0 else ss.new_sheet_id(), name, index, max(rows, len(data)), width)
                 sheet.rows = [[cells.from_raw(v) for v in r] for r in data]
+                sheet.plain = all(type(v) is str or v is None for r in sheet.rows for v in r)
                 ss.sheets.append(sheet)
             if ss.cell_count() > MAX_CELLS:
                 raise cells_limit()

@@ -41,6 +41,9 @@ def _trim(rows: list[list]) -> list[list]:
     """Google's trimming: no trailing empty cells in a row, no trailing empty rows; empty cells inside are ''."""
     out = []
     for row in rows:
+        if not row or (row[-1] is not None and None not in row):
+            out.append(row)  # nothing to trim or fill: the usual full ledger row
+            continue
         end = len(row)
         while end and row[end - 1] is None:
             end -= 1
@@ -65,7 +68,7 @@ def value_range(ss: Spreadsheet, text: str, params) -> dict:
     sheet, parsed = resolve(ss, text)
     b = read_bounds(sheet, parsed)
     block = sheet.block(b)
-    if render == "FORMATTED_VALUE" and all(type(v) is str or v is None for row in block for v in row):
+    if render == "FORMATTED_VALUE" and sheet.plain:
         rendered = block  # plain text needs no rendering; the common case for a ledger
     else:
         rendered = [[cells.render(v, render, dates, sheet.evaluate) for v in row] for row in block]
