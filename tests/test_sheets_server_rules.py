@@ -200,3 +200,19 @@ def test_servers_are_independent():
     with serve_in_thread() as one, serve_in_thread() as two:
         one.model.create("只在一")
         assert one.port != two.port and two.model.spreadsheets == {}
+
+
+def test_redirect_rides_on_an_existing_session_and_leaves_other_hosts_alone(sheets_server):
+    from connector.sheets_server import redirect_session
+
+    session = requests.Session()
+    session.headers["X-Mine"] = "kept"
+    assert redirect_session(sheets_server.url, session) is session
+    ss = sheets_server.model.create("重定向")
+    got = session.get(f"https://sheets.googleapis.com/v4/spreadsheets/{ss.id}", timeout=5)
+    assert got.json()["spreadsheetId"] == ss.id
+    listed = session.get("https://www.googleapis.com/drive/v3/files", timeout=5).json()
+    assert [f["id"] for f in listed["files"]] == [ss.id]
+    assert session.get_adapter("https://example.org/") is not session.get_adapter("https://sheets.googleapis.com/")
+    gc = gspread.Client(auth=None, session=session)
+    assert gc.open_by_key(ss.id).title == "重定向"
