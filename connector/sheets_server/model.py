@@ -10,8 +10,8 @@ import threading
 import time
 
 from connector.sheets_server import cells
-from connector.sheets_server.a1 import Bounds, format_range
-from connector.sheets_server.errors import ApiError, cells_limit, invalid, not_found
+from connector.sheets_server.a1 import Bounds
+from connector.sheets_server.errors import cells_limit, invalid, not_found
 
 MAX_CELLS = 10_000_000
 MIMETYPE_SHEETS = "application/vnd.google-apps.spreadsheet"
@@ -130,9 +130,6 @@ class Sheet:
         for row in self.rows[b.row0:b.row1]:
             for c in range(b.col0, min(b.col1, len(row))):
                 row[c] = None
-
-    def nonempty(self, r: int, c: int) -> bool:
-        return self.cell(r, c) is not None
 
     def last_nonempty(self, b: Bounds) -> tuple[int, int] | None:
         """The last non-empty cell in row-major order within concrete bounds."""
@@ -294,9 +291,6 @@ class Spreadsheet:
                 "createdTime": _rfc3339(self.created), "modifiedTime": _rfc3339(self.modified),
                 "parents": list(self.parents)}
 
-    def range_name(self, sheet: Sheet, b: Bounds) -> str:
-        return format_range(sheet.title, b)
-
 
 class Model:
     """Every spreadsheet the server holds. Take `lock` around any read or change (requests and people both do)."""
@@ -339,9 +333,4 @@ class Model:
         ss.modified = max(self.clock(), ss.modified + 0.001)
 
 
-def ensure_cells(ss: Spreadsheet, prefix: str = "") -> None:
-    if ss.cell_count() > MAX_CELLS:
-        raise cells_limit(prefix)
-
-
-__all__ = ["ApiError", "Model", "Sheet", "Spreadsheet", "MAX_CELLS", "MIMETYPE_SHEETS", "ensure_cells"]
+__all__ = ["Model", "Sheet", "Spreadsheet", "MAX_CELLS", "MIMETYPE_SHEETS"]
