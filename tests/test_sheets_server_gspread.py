@@ -206,3 +206,35 @@ def test_unknown_and_unmodelled_requests_are_refused(ledger):
     with pytest.raises(gspread.exceptions.APIError) as unmodelled:
         spreadsheet.batch_update({"requests": [{"cutPaste": {}}]})
     assert unmodelled.value.code == 501 and unmodelled.value.error["status"] == "UNIMPLEMENTED"
+
+
+def test_row_metadata_follows_its_row_through_person_edits_and_can_be_searched(ledger):
+    server, spreadsheet, ws = ledger
+    sheet_id = ws.id
+    reply = spreadsheet.batch_update({"requests": [{"createDeveloperMetadata": {"developerMetadata": {
+        "metadataKey": "jiesu.number", "metadataValue": "〔2026〕第0002号", "visibility": "DOCUMENT",
+        "location": {"dimensionRange": {"sheetId": sheet_id, "dimension": "ROWS", "startIndex": 2,
+                                        "endIndex": 3}}}}}]})
+    metadata_id = reply["replies"][0]["createDeveloperMetadata"]["developerMetadata"]["metadataId"]
+    person = server.person(spreadsheet.id)
+    person.insert_rows("台账", 2, 2)
+    person.sort("台账", column=2, descending=True)  # by code point: 甲, 乙, 丙, then the two empty rows
+    person.delete_rows("台账", 2)
+    lookup = {"dataFilters": [{"developerMetadataLookup": {"metadataKey": "jiesu.number"}}]}
+    found = requests_post(server, spreadsheet.id, "developerMetadata:search", lookup)
+    span = found["matchedDeveloperMetadata"][0]["developerMetadata"]["location"]["dimensionRange"]
+    assert ws.row_values(span["startIndex"] + 1)[0] == "〔2026〕第0002号"
+    assert span["endIndex"] == span["startIndex"] + 1
+    row = ws.row_values(span["startIndex"] + 1)
+    person.delete_rows("台账", span["startIndex"] + 1)
+    assert row[1] == "乙公司"
+    assert requests_post(server, spreadsheet.id, "developerMetadata:search", lookup) == {}
+    assert "developerMetadata" not in spreadsheet.fetch_sheet_metadata()["sheets"][0]
+    missing = server.client().http_client.session.get(
+        f"https://sheets.googleapis.com/v4/spreadsheets/{spreadsheet.id}/developerMetadata/{metadata_id}")
+    assert missing.status_code == 404
+
+
+def requests_post(server, spreadsheet_id, suffix, body):
+    import requests
+    return requests.post(f"{server.url}/v4/spreadsheets/{spreadsheet_id}/{suffix}", json=body, timeout=5).json()

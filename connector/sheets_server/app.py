@@ -10,8 +10,9 @@ from urllib.parse import quote, unquote
 
 from werkzeug.wrappers import Request, Response
 
-from connector.sheets_server import batch_update, drive, values_api
+from connector.sheets_server import batch_update, developer_metadata, drive, values_api
 from connector.sheets_server.errors import ApiError, cells_limit, invalid, not_found
+from connector.sheets_server.fields import select_fields
 from connector.sheets_server.model import MAX_CELLS, Model, Sheet
 from connector.sheets_server.quota import Quota
 
@@ -22,6 +23,8 @@ ROUTES = [
     ("POST", r"/v4/spreadsheets", "spreadsheets.create"),
     ("GET", _SS, "spreadsheets.get"),
     ("POST", _SS + r":batchUpdate", "spreadsheets.batchUpdate"),
+    ("POST", _SS + r"/developerMetadata:search", "developerMetadata.search"),
+    ("GET", _SS + r"/developerMetadata/(?P<metadata>\d+)", "developerMetadata.get"),
     ("GET", _SS + r"/values:batchGet", "values.batchGet"),
     ("POST", _SS + r"/values:batchUpdate", "values.batchUpdate"),
     ("POST", _SS + r"/values:batchClear", "values.batchClear"),
@@ -127,9 +130,13 @@ class SheetsApp:
         if kind == "spreadsheets.get":
             meta = ss.metadata()
             fields = params.get("fields")
-            return drive.select_fields(meta, fields.replace(".", "/")) if fields else meta
+            return select_fields(meta, fields.replace(".", "/")) if fields else meta
         if kind == "spreadsheets.batchUpdate":
             return batch_update.batch_update(model, ss, body)
+        if kind == "developerMetadata.search":
+            return developer_metadata.search(ss, body)
+        if kind == "developerMetadata.get":
+            return developer_metadata.get(ss, args["metadata"])
         if kind == "values.get":
             return values_api.value_range(ss, args["range"], params)
         if kind == "values.batchGet":

@@ -6,7 +6,10 @@ import random
 
 from connector.sheets_server import cells
 from connector.sheets_server.a1 import Bounds
+from connector.sheets_server.developer_metadata import (create_developer_metadata, delete_developer_metadata,
+                                                        update_developer_metadata)
 from connector.sheets_server.errors import ApiError, cell_too_long, cells_limit, invalid
+from connector.sheets_server.fields import apply_fields
 from connector.sheets_server.model import MAX_CELLS, Sheet, Spreadsheet
 
 # Requests that change only looks, rules or bookkeeping: accepted and kept on the sheet for inspection.
@@ -29,25 +32,6 @@ UNMODELLED = {
 def _grid_bounds(sheet: Sheet, grid: dict) -> Bounds:
     return Bounds(grid.get("startRowIndex", 0), grid.get("startColumnIndex", 0),
                   grid.get("endRowIndex", sheet.row_count), grid.get("endColumnIndex", sheet.col_count))
-
-
-def _apply_fields(target: dict, source: dict, fields: str) -> None:
-    """Copy the field paths a FieldMask names ('gridProperties/rowCount', 'title', '*') from source to target."""
-    if fields.strip() == "*":
-        for key, value in source.items():
-            if key != "sheetId":
-                target[key] = copy.deepcopy(value)
-        return
-    for path in (p.strip() for p in fields.split(",") if p.strip()):
-        keys = path.replace(".", "/").split("/")
-        src, dst = source, target
-        for key in keys[:-1]:
-            src = src.get(key, {}) if isinstance(src, dict) else {}
-            dst = dst.setdefault(key, {})
-        if keys[-1] in src:
-            dst[keys[-1]] = copy.deepcopy(src[keys[-1]])
-        else:
-            dst.pop(keys[-1], None)
 
 
 def _check_growth(ctx: "Context", sheet: Sheet | None, rows: int, cols: int) -> None:
@@ -112,7 +96,7 @@ def update_sheet_properties(ctx: Context, body: dict) -> dict:
         raise ctx.error("At least one field must be updated, but none were specified.")
     sheet = ctx.sheet(props.get("sheetId"))
     new = copy.deepcopy(sheet.properties)
-    _apply_fields(new, props, fields)
+    apply_fields(new, props, fields)
     title = new.get("title")
     if title != sheet.title and any(s.title == title for s in ctx.ss.sheets):
         raise ctx.error(f'A sheet with the name "{title}" already exists. Please enter another name.')
@@ -136,7 +120,7 @@ def update_sheet_properties(ctx: Context, body: dict) -> dict:
 
 
 def update_spreadsheet_properties(ctx: Context, body: dict) -> dict:
-    _apply_fields(ctx.ss.properties, body.get("properties", {}), body.get("fields") or "")
+    apply_fields(ctx.ss.properties, body.get("properties", {}), body.get("fields") or "")
     return {}
 
 
@@ -286,7 +270,7 @@ def update_protected_range(ctx: Context, body: dict) -> dict:
     new = body.get("protectedRange", {})
     for _, pr in _all_protected(ctx.ss):
         if pr["protectedRangeId"] == new.get("protectedRangeId"):
-            _apply_fields(pr, new, body.get("fields") or "*")
+            apply_fields(pr, new, body.get("fields") or "*")
             return {}
     raise ctx.error(f"No protected range with id: {new.get('protectedRangeId')}")
 
@@ -332,66 +316,6 @@ def add_named_range(ctx: Context, body: dict) -> dict:
                                              for _ in range(12)))
     ctx.ss.named_ranges.append(named)
     return {"addNamedRange": {"namedRange": copy.deepcopy(named)}}
-
-
-def _metadata_home(ctx: Context, location: dict) -> list:
-    if location.get("spreadsheet"):
-        return ctx.ss.developer_metadata
-    if "sheetId" in location:
-        return ctx.sheet(location["sheetId"]).developer_metadata
-    if "dimensionRange" in location:
-        return ctx.sheet(location["dimensionRange"].get("sheetId")).developer_metadata
-    raise ctx.error("A developer metadata location is required.")
-
-
-def _all_metadata(ss: Spreadsheet):
-    yield ss.developer_metadata
-    for sheet in ss.sheets:
-        yield sheet.developer_metadata
-
-
-def create_developer_metadata(ctx: Context, body: dict) -> dict:
-    meta = copy.deepcopy(body.get("developerMetadata", {}))
-    home = _metadata_home(ctx, meta.get("location", {}))
-    taken = {m["metadataId"] for group in _all_metadata(ctx.ss) for m in group}
-    if meta.get("metadataId") in taken:
-        raise ctx.error(f"Developer metadata with id {meta['metadataId']} already exists.")
-    meta.setdefault("metadataId", random.randint(1, 2_147_483_646))
-    meta.setdefault("visibility", "DOCUMENT")
-    meta["location"].setdefault("locationType", "SPREADSHEET" if meta["location"].get("spreadsheet") else
-                                ("SHEET" if "sheetId" in meta["location"] else "ROW"))
-    home.append(meta)
-    return {"createDeveloperMetadata": {"developerMetadata": copy.deepcopy(meta)}}
-
-
-def _matches(meta: dict, lookup: dict) -> bool:
-    for key in ("metadataId", "metadataKey", "metadataValue", "visibility"):
-        if key in lookup and meta.get(key) != lookup[key]:
-            return False
-    return True
-
-
-def _filtered(ss: Spreadsheet, filters: list[dict]):
-    for group in _all_metadata(ss):
-        for meta in list(group):
-            if any(_matches(meta, f.get("developerMetadataLookup", {})) for f in filters):
-                yield group, meta
-
-
-def update_developer_metadata(ctx: Context, body: dict) -> dict:
-    found = []
-    for _, meta in _filtered(ctx.ss, body.get("dataFilters") or []):
-        _apply_fields(meta, body.get("developerMetadata", {}), body.get("fields") or "*")
-        found.append(copy.deepcopy(meta))
-    return {"updateDeveloperMetadata": {"developerMetadata": found}}
-
-
-def delete_developer_metadata(ctx: Context, body: dict) -> dict:
-    gone = []
-    for group, meta in _filtered(ctx.ss, [body.get("dataFilter", {})]):
-        group.remove(meta)
-        gone.append(meta)
-    return {"deleteDeveloperMetadata": {"deletedDeveloperMetadata": gone}}
 
 
 HANDLERS = {

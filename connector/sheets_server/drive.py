@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from connector.sheets_server.errors import ApiError, invalid
+from connector.sheets_server.fields import select_fields
 from connector.sheets_server.model import MIMETYPE_SHEETS, Model
 
 DEFAULT_FIELDS = "kind,id,name,mimeType"
@@ -15,42 +16,6 @@ def drive_not_found(file_id: str) -> ApiError:
     message = f"File not found: {file_id}."
     return ApiError(404, message, extra={"errors": [{"message": message, "domain": "global", "reason": "notFound",
                                                      "location": "fileId", "locationType": "parameter"}]})
-
-
-def _split_fields(text: str) -> list[str]:
-    parts, depth, current = [], 0, ""
-    for ch in text:
-        if ch == "," and depth == 0:
-            parts.append(current.strip())
-            current = ""
-            continue
-        depth += ch == "("
-        depth -= ch == ")"
-        current += ch
-    if current.strip():
-        parts.append(current.strip())
-    return parts
-
-
-def select_fields(obj, fields: str):
-    """Apply a Drive `fields` selector such as 'kind,nextPageToken,files(id,name)' to a response."""
-    if fields.strip() == "*":
-        return obj
-    if isinstance(obj, list):
-        return [select_fields(item, fields) for item in obj]
-    out = {}
-    for part in _split_fields(fields):
-        if "(" in part and part.endswith(")"):
-            key, inner = part[:part.index("(")], part[part.index("(") + 1:-1]
-            if key in obj:
-                out[key] = select_fields(obj[key], inner)
-        elif "/" in part:
-            head, tail = part.split("/", 1)
-            if head in obj:
-                out.setdefault(head, {}).update(select_fields(obj[head], tail))
-        elif part in obj:
-            out[part] = obj[part]
-    return out
 
 
 def _matches(file: dict, query: str) -> bool:

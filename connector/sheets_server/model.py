@@ -179,10 +179,24 @@ class Sheet:
         if at < len(self.rows):
             self.rows[at:at] = [[] for _ in range(count)]
         self.properties["gridProperties"]["rowCount"] += count
+        self._move_row_metadata(lambda i: i if i < at else i + count)
 
     def delete_rows(self, start: int, end: int) -> None:
         del self.rows[start:end]
         self.properties["gridProperties"]["rowCount"] -= end - start
+        self._move_row_metadata(lambda i: i if i < start else (None if i < end else i - (end - start)))
+
+    def _move_row_metadata(self, new_index) -> None:
+        """Developer metadata on rows follows its rows, as at Google; metadata whose rows are all gone goes too."""
+        for meta in list(self.developer_metadata):
+            span = meta.get("location", {}).get("dimensionRange")
+            if not span or span.get("dimension") != "ROWS":
+                continue
+            moved = [j for j in map(new_index, range(span["startIndex"], span["endIndex"])) if j is not None]
+            if not moved:
+                self.developer_metadata.remove(meta)
+            else:
+                span["startIndex"], span["endIndex"] = min(moved), max(moved) + 1
 
     def insert_cols(self, at: int, count: int) -> None:
         for row in self.rows:
@@ -198,30 +212,34 @@ class Sheet:
     def sort(self, b: Bounds, specs: list[tuple[int, bool]]) -> None:
         """Sort rows of concrete bounds by (column, descending) specs; empty cells go last either way."""
         width = b.col1 - b.col0
-        block = []
+        block = []  # (original row index, the row's cells inside the range)
         for r in range(b.row0, b.row1):
             row = self.rows[r] if r < len(self.rows) else []
             part = row[b.col0:b.col1]
-            block.append(part + [None] * (width - len(part)))
+            block.append((r, part + [None] * (width - len(part))))
         for col, descending in reversed(specs):
             k = col - b.col0
-            filled = [p for p in block if p[k] is not None]
-            empty = [p for p in block if p[k] is None]
-            filled.sort(key=lambda p: cells.sort_key(p[k], self.evaluate), reverse=descending)
+            filled = [p for p in block if p[1][k] is not None]
+            empty = [p for p in block if p[1][k] is None]
+            filled.sort(key=lambda p: cells.sort_key(p[1][k], self.evaluate), reverse=descending)
             block = filled + empty
         while len(self.rows) < b.row1:
             self.rows.append([])
-        for offset, part in enumerate(block):
+        for offset, (_, part) in enumerate(block):
             row = self.rows[b.row0 + offset]
             if len(row) < b.col1:
                 row.extend([None] * (b.col1 - len(row)))
             row[b.col0:b.col1] = part
+        if width == self.col_count:  # whole rows moved: their metadata moves with them
+            moved = {r: b.row0 + offset for offset, (r, _) in enumerate(block)}
+            self._move_row_metadata(lambda i: moved.get(i, i))
 
     def metadata(self) -> dict:
         out = {"properties": copy.deepcopy(self.properties)}
+        # Row and column metadata belongs to grid data at Google, which this server never includes.
+        sheet_level = [m for m in self.developer_metadata if "dimensionRange" not in m.get("location", {})]
         for key, value in (("protectedRanges", self.protected_ranges), ("conditionalFormats",
-                           self.conditional_formats), ("merges", self.merges),
-                           ("developerMetadata", self.developer_metadata)):
+                           self.conditional_formats), ("merges", self.merges), ("developerMetadata", sheet_level)):
             if value:
                 out[key] = copy.deepcopy(value)
         if self.basic_filter:
