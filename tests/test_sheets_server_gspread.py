@@ -238,3 +238,12 @@ def test_row_metadata_follows_its_row_through_person_edits_and_can_be_searched(l
 def requests_post(server, spreadsheet_id, suffix, body):
     import requests
     return requests.post(f"{server.url}/v4/spreadsheets/{spreadsheet_id}/{suffix}", json=body, timeout=5).json()
+
+
+def test_titles_with_slashes_colons_and_quotes_route_correctly(sheets_server):
+    ss = sheets_server.model.create("特殊", {"a/b: O'Brien 台账": [["x"]]})
+    ws = sheets_server.client().open_by_key(ss.id).sheet1
+    ws.update([["1", "2"]], "A2:B2", value_input_option="RAW")
+    ws.append_rows([["3"]], value_input_option="RAW")
+    assert ws.get_all_values() == [["x", ""], ["1", "2"], ["3", ""]]
+    assert ws.batch_get(["A2:B2"])[0].range == "'a/b: O''Brien 台账'!A2:B2"

@@ -5,6 +5,7 @@ import collections
 import json
 import re
 import threading
+import traceback
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
@@ -87,6 +88,11 @@ class SheetsApp:
         except ApiError as error:
             status = error.code
             response = Response(_json(error.body()), status=status, content_type="application/json; charset=UTF-8")
+        except Exception as exc:  # a bug here must still answer in Google's shape, and be counted
+            traceback.print_exc()
+            status = 500
+            body = ApiError(500, f"Internal error in the local Sheets server: {exc!r}").body()
+            response = Response(_json(body), status=status, content_type="application/json; charset=UTF-8")
         with self._count_lock:
             self.counts[kind] += 1
             self.log.append(RequestRecord(request.method, kind, path, status, client))

@@ -37,6 +37,14 @@ def _check_option(name: str, value: str, allowed) -> None:
         raise invalid(f"Invalid value at '{name}' ({value!r}): must be one of {', '.join(allowed)}")
 
 
+def _input_option(option) -> str:
+    """valueInputOption is required on every write, as at Google."""
+    if not option:
+        raise invalid("'valueInputOption' is required but not specified")
+    _check_option("valueInputOption", option, INPUT_OPTIONS)
+    return option
+
+
 def _trim(rows: list[list]) -> list[list]:
     """Google's trimming: no trailing empty cells in a row, no trailing empty rows; empty cells inside are ''."""
     out = []
@@ -122,7 +130,6 @@ def _write(sheet: Sheet, r0: int, c0: int, rows: list[list]) -> None:
 
 def _plan_update(ss: Spreadsheet, text: str, values, option: str, major: str):
     """Validate one range write without changing anything; returns (sheet, rows, written bounds)."""
-    _check_option("valueInputOption", option, INPUT_OPTIONS)
     sheet, parsed = resolve(ss, text)
     rows = _convert(values, option, major)
     height, width = _extent(rows)
@@ -159,9 +166,7 @@ def _flag(value) -> bool:
 
 
 def update(model, ss: Spreadsheet, text: str, params, body: dict) -> dict:
-    option = params.get("valueInputOption")
-    if not option:
-        raise invalid("'valueInputOption' is required but not specified")
+    option = _input_option(params.get("valueInputOption"))
     sheet, rows, written = _plan_update(ss, text, body.get("values"), option, body.get("majorDimension") or "ROWS")
     _write(sheet, written.row0, written.col0, rows)
     model.touch(ss)
@@ -169,9 +174,7 @@ def update(model, ss: Spreadsheet, text: str, params, body: dict) -> dict:
 
 
 def batch_update(model, ss: Spreadsheet, body: dict) -> dict:
-    option = body.get("valueInputOption")
-    if not option:
-        raise invalid("'valueInputOption' is required but not specified")
+    option = _input_option(body.get("valueInputOption"))
     plans = [_plan_update(ss, d.get("range", ""), d.get("values"), option, d.get("majorDimension") or "ROWS")
              for d in body.get("data") or []]
     for sheet, rows, written in plans:  # every range checked before any is written: the call is atomic
@@ -193,10 +196,7 @@ def batch_update(model, ss: Spreadsheet, body: dict) -> dict:
 
 def append(model, ss: Spreadsheet, text: str, params, body: dict) -> dict:
     """Find the logical table the range touches and write after its last row (growing the grid if needed)."""
-    option = params.get("valueInputOption")
-    if not option:
-        raise invalid("'valueInputOption' is required but not specified")
-    _check_option("valueInputOption", option, INPUT_OPTIONS)
+    option = _input_option(params.get("valueInputOption"))
     insert = params.get("insertDataOption") or "OVERWRITE"
     _check_option("insertDataOption", insert, ("OVERWRITE", "INSERT_ROWS"))
     sheet, parsed = resolve(ss, text)
