@@ -247,3 +247,26 @@ def test_titles_with_slashes_colons_and_quotes_route_correctly(sheets_server):
     ws.append_rows([["3"]], value_input_option="RAW")
     assert ws.get_all_values() == [["x", ""], ["1", "2"], ["3", ""]]
     assert ws.batch_get(["A2:B2"])[0].range == "'a/b: O''Brien 台账'!A2:B2"
+
+
+def test_grid_data_shows_values_formulas_and_data_validation(ledger):
+    _, spreadsheet, ws = ledger
+    rule = {"condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": "住建局"}]}, "strict": True}
+    spreadsheet.batch_update({"requests": [{"setDataValidation": {"range": {
+        "sheetId": ws.id, "startRowIndex": 1, "endRowIndex": 6, "startColumnIndex": 3, "endColumnIndex": 4},
+        "rule": rule}}]})
+    ws.update([["=2*3"]], "E2", value_input_option="USER_ENTERED")
+    got = spreadsheet.client.spreadsheets_get(spreadsheet.id, params={"includeGridData": "true",
+                                                                      "ranges": "'台账'!C2:E6"})
+    block = got["sheets"][0]["data"][0]
+    assert (block["startRow"], block["startColumn"]) == (1, 2)
+    first = block["rowData"][0]["values"]
+    assert first[0]["userEnteredValue"] == {"stringValue": "13800138000"}
+    assert first[1]["dataValidation"] == rule and first[1]["formattedValue"] == "住建局"
+    assert first[2] == {"userEnteredValue": {"formulaValue": "=2*3"}, "effectiveValue": {"numberValue": 6},
+                        "formattedValue": "6"}
+    assert block["rowData"][4] == {"values": [{}, {"dataValidation": rule}]}  # validation alone keeps a row
+    assert len(block["rowData"]) == 5
+    only = spreadsheet.client.spreadsheets_get(spreadsheet.id, params={
+        "includeGridData": "true", "fields": "sheets.data.rowData.values.formattedValue"})
+    assert only["sheets"][0]["data"][0]["rowData"][0]["values"][0] == {"formattedValue": "编号"}

@@ -11,7 +11,7 @@ from urllib.parse import quote, unquote
 
 from werkzeug.wrappers import Request, Response
 
-from connector.sheets_server import batch_update, developer_metadata, drive, values_api
+from connector.sheets_server import batch_update, developer_metadata, drive, grid_data, values_api
 from connector.sheets_server.errors import ApiError, cells_limit, invalid, not_found
 from connector.sheets_server.fields import select_fields
 from connector.sheets_server.model import MAX_CELLS, Model, Sheet
@@ -134,7 +134,14 @@ class SheetsApp:
             return _create(model, body)
         ss = model.get(args["id"])
         if kind == "spreadsheets.get":
-            meta = ss.metadata()
+            if params.get("includeGridData", "").lower() == "true":
+                requested = []
+                for text in params.getlist("ranges"):
+                    sheet, parsed = values_api.resolve(ss, text)
+                    requested.append((sheet, values_api.read_bounds(sheet, parsed)))
+                meta = grid_data.with_grid_data(ss, requested)
+            else:
+                meta = ss.metadata()
             fields = params.get("fields")
             return select_fields(meta, fields.replace(".", "/")) if fields else meta
         if kind == "spreadsheets.batchUpdate":
