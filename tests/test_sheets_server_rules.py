@@ -51,7 +51,7 @@ def test_the_ten_million_cell_limit_applies_to_resize_add_sheet_and_append(sheet
 
 def test_quota_answers_429_like_google_and_recovers_after_the_window(sheets_server):
     clock = FakeClock()
-    sheets_server.app.quota = Quota(per_minute=3, clock=clock)
+    sheets_server.quota = Quota(per_minute=3, clock=clock)
     ss = sheets_server.model.create("配额")
     url = f"{sheets_server.url}/v4/spreadsheets/{ss.id}/values/Sheet1"
     assert [requests.get(url).status_code for _ in range(3)] == [200, 200, 200]
@@ -72,7 +72,7 @@ def test_quota_answers_429_like_google_and_recovers_after_the_window(sheets_serv
 
 
 def test_quota_is_per_client(sheets_server):
-    sheets_server.app.quota = Quota(per_minute=1, clock=FakeClock())
+    sheets_server.quota = Quota(per_minute=1, clock=FakeClock())
     ss = sheets_server.model.create("配额")
     url = f"{sheets_server.url}/v4/spreadsheets/{ss.id}"
     assert requests.get(url, headers={"Authorization": "Bearer a"}).status_code == 200

@@ -96,6 +96,10 @@ class RunningServer:
     def quota(self) -> Quota:
         return self.app.quota
 
+    @quota.setter
+    def quota(self, quota: Quota) -> None:
+        self.app.quota = quota
+
     @property
     def counts(self):
         return self.app.counts
