@@ -21,6 +21,8 @@ def _register():
     validate_cmd.register(main)
     from cli import store_cmds
     store_cmds.register(main)
+    from cli import server_cmds
+    server_cmds.register(main)
 
 
 _register()
