@@ -7,6 +7,8 @@ from store.ledger_state import ROW, CycleRecord, EventRecord
 from store.numbering import IssuedNotice, NumberRequest, format_number
 from store.outbox import OutboxItem
 from store.supervision import FlagRecord, LightRecord
+from store.tickets import TicketStateRecord
 
 __all__ = ["Store", "StoreError", "NumberRequest", "IssuedNotice", "OutboxItem", "EventRecord", "CycleRecord",
-           "LightRecord", "FlagRecord", "JobRunRecord", "Submission", "ROW", "format_number"]
+           "LightRecord", "FlagRecord", "JobRunRecord", "Submission", "ROW", "format_number",
+           "TicketStateRecord"]

@@ -10,9 +10,11 @@ from store.ledger_state import LedgerStateMixin
 from store.numbering import NumberingMixin
 from store.outbox import OutboxMixin
 from store.supervision import SupervisionMixin
+from store.tickets import TicketStateMixin
 
 
-class Store(NumberingMixin, OutboxMixin, LeaseMixin, LedgerStateMixin, SupervisionMixin, ActivityMixin):
+class Store(NumberingMixin, OutboxMixin, LeaseMixin, LedgerStateMixin, SupervisionMixin, ActivityMixin,
+            TicketStateMixin):
     """Facade over the state database (`sqlite:///path` or `postgresql+psycopg://…`); same code on both."""
 
     def __init__(self, url: str, *, migrate_on_open: bool = True):

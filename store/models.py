@@ -185,3 +185,17 @@ class IntakeSubmission(Base):
     ledger_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     row_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     appended_at: Mapped[object] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class TicketState(Base):
+    """What the service last decided for one ledger row: round, dues, status, stage (JSON in `state`);
+    the sheet shows the same in service columns, but only the store remembers e.g. when a round began."""
+    __tablename__ = "ticket_states"
+    __table_args__ = (Index("ix_ticket_states_number", "number"), Index("ix_ticket_states_unit", "unit"))
+    ledger_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    row_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    unit: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    state: Mapped[str] = mapped_column(Text, nullable=False)
+    updated_at: Mapped[object] = mapped_column(UTCDateTime(), nullable=False)

@@ -346,3 +346,20 @@ def test_a_killed_scheduler_is_replaced_only_after_its_lease_expires(db_url):
         for p in (holder, waiter):
             if p is not None and p.poll() is None:
                 p.kill()
+
+
+def test_ticket_states_round_trip_and_upsert(db_url):
+    from datetime import datetime, timezone
+    from store import Store, TicketStateRecord
+    now = datetime(2026, 11, 2, 1, 0, tzinfo=timezone.utc)
+    with Store(db_url) as store:
+        first = TicketStateRecord("台账", "Rabc", None, "区住建局", "正常",
+                                  {"round": 1, "dues": {"resolve": "2026-11-11T23:59:59+08:00"}})
+        assert store.save_ticket_states([first], now) == 1
+        got = store.ticket_states()[("台账", "Rabc")]
+        assert got.state == first.state and got.unit == "区住建局" and got.updated_at == now
+        second = TicketStateRecord("台账", "Rabc", "〔2026〕第0001号", "区住建局", "已超期", {"round": 2})
+        store.save_ticket_states([second], now)
+        states = store.ticket_states("台账")
+        assert len(states) == 1 and states[("台账", "Rabc")].number == "〔2026〕第0001号"
+        assert states[("台账", "Rabc")].state == {"round": 2} and store.ticket_states("其他") == {}
