@@ -21,6 +21,12 @@ def _register():
     ledger_cmds.register(main)
     from cli import validate_cmd
     validate_cmd.register(main)
+    from cli import store_cmds
+    store_cmds.register(main)
+    from cli import server_cmds
+    server_cmds.register(main)
+    from cli import cycle_cmds
+    cycle_cmds.register(main)
 
 
 _register()

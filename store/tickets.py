@@ -1,0 +1,52 @@
+"""The service's last decision per ledger row, so the next cycle and the scan start from it."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from store.base import StoreBase, chunks
+from store.models import TicketState
+
+
+@dataclass(frozen=True)
+class TicketStateRecord:
+    """`state` is a JSON-able mapping owned by the sync cycle (round, returned, dues, stage, …)."""
+    ledger_id: str
+    row_id: str
+    number: str | None
+    unit: str | None
+    status: str
+    state: dict = field(default_factory=dict)
+    updated_at: datetime | None = None
+
+
+class TicketStateMixin(StoreBase):
+
+    def ticket_states(self, ledger_id: str | None = None) -> dict[tuple[str, str], TicketStateRecord]:
+        """{(ledger_id, row_id): record}, for one ledger or all."""
+        q = select(TicketState)
+        if ledger_id is not None:
+            q = q.where(TicketState.ledger_id == ledger_id)
+        with self._read() as conn:
+            return {(r.ledger_id, r.row_id): TicketStateRecord(r.ledger_id, r.row_id, r.number, r.unit, r.status,
+                                                               json.loads(r.state), r.updated_at)
+                    for r in conn.execute(q)}
+
+    def save_ticket_states(self, records, now: datetime) -> int:
+        """Upsert the given records in one transaction; returns how many were written."""
+        records = list(records)
+        t = TicketState.__table__
+        with self._tx() as conn:
+            for part in chunks(records):
+                rows = [dict(ledger_id=r.ledger_id, row_id=r.row_id, number=r.number, unit=r.unit,
+                             status=r.status, state=json.dumps(r.state, ensure_ascii=False, sort_keys=True),
+                             updated_at=now) for r in part]
+                stmt = self._insert(t).values(rows)
+                stmt = stmt.on_conflict_do_update(
+                    index_elements=["ledger_id", "row_id"],
+                    set_={c: stmt.excluded[c] for c in ("number", "unit", "status", "state", "updated_at")})
+                conn.execute(stmt)
+        return len(records)
