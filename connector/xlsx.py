@@ -141,7 +141,14 @@ class XlsxLedger(Ledger):
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
     def _rewrite(self, change):
-        """Load the file fully, apply change(wb, data), save atomically; retry if someone saved meanwhile."""
+        """Load the file fully, apply change(wb), save atomically; retry if someone saved meanwhile."""
+        try:
+            return self._rewrite_locked(change)
+        except OSError as exc:  # read-only folder, full disk, or (Windows) the file open in Excel
+            raise LedgerError(f"无法保存工作簿 {self.path}: {exc.strerror or exc};文件可能被占用或只读,本次未写入,"
+                              f"稍后重试 / cannot save the workbook ({exc}); nothing written", permanent=False) from exc
+
+    def _rewrite_locked(self, change):
         with self._lock():
             for _ in range(self.attempts):
                 data = _load_bytes(self.path)
