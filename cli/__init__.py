@@ -29,6 +29,8 @@ def _register():
     cycle_cmds.register(main)
     from cli import demo_cmds
     demo_cmds.register(main)
+    from cli import intake_cmds
+    intake_cmds.register(main)
 
 
 _register()
