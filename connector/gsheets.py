@@ -93,8 +93,9 @@ class GSheetsLedger(Ledger):
         ranges = resp.get("valueRanges", [])
         return {t: grid_from_values(t, vr.get("values", [])) for t, vr in zip(titles, ranges)}
 
-    def read(self, sheets: Iterable[str]) -> Snapshot:
+    def read(self, sheets: Iterable[str], optional: Iterable[str] = ()) -> Snapshot:
         titles = list(dict.fromkeys(sheets))
+        titles += [t for t in dict.fromkeys(optional) if t not in titles and self._sheet_meta(t) is not None]
         self._check_merges(titles)  # from cached metadata: no request in a steady cycle
         return Snapshot(self._batch_get(titles))
 

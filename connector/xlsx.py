@@ -107,14 +107,15 @@ class XlsxLedger(Ledger):
         self.attempts = attempts
 
     # -- reading ---------------------------------------------------------------------------------
-    def read(self, sheets: Iterable[str]) -> Snapshot:
+    def read(self, sheets: Iterable[str], optional: Iterable[str] = ()) -> Snapshot:
         data = _load_bytes(self.path)
         wb = _open(data, self.path, read_only=True)
         try:
             grids = {}
             names = wb.sheetnames
             zf = zipfile.ZipFile(io.BytesIO(data))
-            for title in sheets:
+            sheets = list(dict.fromkeys(sheets))
+            for title in sheets + [t for t in dict.fromkeys(optional) if t in names and t not in sheets]:
                 if title not in names:
                     raise _missing_sheet(self.path, title, names)
                 ws = wb[title]

@@ -80,10 +80,7 @@ def read_all(pairs) -> list[LedgerRead]:
     reads = []
     for source, ledger in pairs:
         title = source.worksheet or LEDGER.name
-        try:
-            snapshot = ledger.read([title, *OPTIONAL_SHEETS])
-        except LedgerError:
-            snapshot = ledger.read([title])   # an older workbook without the other sheets: `jiesu init` adds them
+        snapshot = ledger.read([title], optional=OPTIONAL_SHEETS)   # `jiesu init` adds sheets a workbook lacks
         reads.append(LedgerRead(source, ledger, snapshot, title))
     return reads
 

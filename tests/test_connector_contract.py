@@ -433,3 +433,11 @@ def test_a_worksheet_deleted_between_read_and_write_is_reported(ready):
     assert all("已不存在" in m.reason for m in res.missed)
     if world.name == "gsheets":
         assert world.snapshot_bytes() == before
+
+
+def test_optional_sheets_are_read_when_present_and_skipped_when_not(ready):
+    world, led = ready
+    snap = led.read([LEDGER], optional=["督办记录", "没有这张表"])
+    assert set(snap.grids) == {LEDGER, "督办记录"}
+    with pytest.raises(LedgerError, match="没有这张表"):
+        led.read(["没有这张表"])
