@@ -378,6 +378,8 @@ def _act(profile, calendar, t: Trigger, ticket: str, unit: str, v: TicketView | 
          history: History, out: Plan, *, milestone: str, group=None) -> None:
     label = EVENT_LABELS.get(t.event, t.event)
     rnd = v.round if v else 1
+    if v is not None and t.event in ("shirking", "unsatisfied"):
+        count = v.returns if t.event == "shirking" else v.unsatisfied
     row = v.key if v else None
     if t.action in SENT_BY_SCAN and t.action in NOTICE_KINDS:
         key = notice_key(ticket, t.action, milestone, rnd)
