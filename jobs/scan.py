@@ -40,6 +40,17 @@ def units_from_rows(rows) -> dict[str, Unit]:
     return out
 
 
+def as_units(units: Mapping) -> dict[str, Unit]:
+    """Accept Unit values, or the cycle's {name: {header: value}} rows of the 承办单位 sheet."""
+    out = {}
+    for name, u in units.items():
+        if isinstance(u, Unit):
+            out[name] = u
+        else:
+            out.update({name: v for v in units_from_rows([{"单位名称": name, **u}]).values()})
+    return out
+
+
 def _s(v) -> str:
     return str(v).strip() if v is not None else ""
 
@@ -59,7 +70,12 @@ class ScanResult:
     cells: dict = field(default_factory=dict)        # {(ledger_id, row_id): {header: value}}
     supervision_rows: list = field(default_factory=list)   # {header: value} rows for 督办记录
     counts: dict = field(default_factory=lambda: dict.fromkeys(
-        ("yellow", "red", "notices", "flags", "events", "unaddressed"), 0))
+        ("yellow", "red", "notices", "flags", "events", "unaddressed", "reminders"), 0))
+
+    @property
+    def log_rows(self) -> list:
+        """The 督办记录 rows (the name the cycle reads)."""
+        return self.supervision_rows
 
 
 def escalate(store, profile: Profile, calendar: WorkCalendar, states: Mapping, units: Mapping, now: datetime,
@@ -74,7 +90,7 @@ def escalate(store, profile: Profile, calendar: WorkCalendar, states: Mapping, u
     now_utc = now.astimezone(timezone.utc) if now.tzinfo else now.replace(tzinfo=timezone.utc)
     local = to_local(now_utc, zone)
     issuer = issuer if isinstance(issuer, Issuer) else Issuer(str(issuer))
-    units = {k: (u if isinstance(u, Unit) else Unit(k, **u)) for k, u in units.items()}
+    units = as_units(units)
 
     views = _views(store, profile, states)
     history = load_history(store, zone)
@@ -110,6 +126,9 @@ def escalate(store, profile: Profile, calendar: WorkCalendar, states: Mapping, u
             if done is not None:
                 issued_now.append(done)
 
+        from jobs.reminders import queue_due_soon
+        result.counts["reminders"] = queue_due_soon(store, profile, calendar, views, units, now_utc,
+                                                    issuer=issuer)
     lights = history.lights + tuple(new_lights)
     notices = list(history.notices.values()) + issued_now
     result.cells = _display(profile, views, lights, notices)

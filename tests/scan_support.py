@@ -115,3 +115,12 @@ def pdf_text(msg) -> str:
 
 def body_text(msg) -> str:
     return msg.get_body(("plain",)).get_content()
+
+
+def letters(server) -> list:
+    """(recipients, message) of the supervision letters (they carry a PDF), leaving reminders out."""
+    return [(to, m) for to, m in server.messages if not m["Subject"].startswith(("【即将到期】", "【每日待办】"))]
+
+
+def reminders(server) -> list:
+    return [m["Subject"] for _, m in server.messages if m["Subject"].startswith("【即将到期】")]

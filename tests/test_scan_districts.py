@@ -115,4 +115,5 @@ def test_zaoyang_still_unsatisfied_after_round_2_is_flagged_for_referral(store, 
     assert "〔2026〕第0013号" in referral.message and "纪委监委" in referral.message
     assert [row["督办类型"] for row in res.supervision_rows] == ["移送纪检监察"]
     scan(store, ZAOYANG, [r], datetime(2026, 3, 4, 12), smtp)
-    assert len(store.flags(kind="referral")) == 1 and smtp.messages == []
+    assert len(store.flags(kind="referral")) == 1 and store.notices() == []
+    assert all(s.startswith("【即将到期】") for s in subjects(smtp))    # round 2's 24 hours: a reminder only

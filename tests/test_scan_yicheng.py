@@ -7,7 +7,7 @@ import profiles
 from domain.workflow import Ticket
 from jobs.scan import Issuer, Unit, escalate
 from mail import SmtpTransport, deliver
-from scan_support import CAL, Row, body_text, pdf_text, smtp, snapshot, states, utc  # noqa: F401
+from scan_support import CAL, Row, body_text, letters, pdf_text, reminders, smtp, snapshot, states, utc  # noqa: F401
 from store import Store
 
 P = profiles.load("yicheng")
@@ -42,12 +42,16 @@ def test_due_soon_then_yellow_then_red_then_interview_and_referral(store, smtp):
     key = ("台账", "r1")
 
     res = scan(store, [r], datetime(2026, 3, 3, 10, 0), smtp)          # contact due today
-    assert res.cells[key]["督办状态"] == "即将到期" and not smtp.messages and not store.lights()
+    assert res.cells[key]["督办状态"] == "即将到期" and not letters(smtp) and not store.lights()
+    assert reminders(smtp) == ["【即将到期】诉求〔2026〕第0001号 启动核实、与反映人沟通联系时限 2026-03-03 23:59",
+                               "【即将到期】诉求〔2026〕第0001号 答复企业(拿出解决方案)时限 2026-03-04 23:59"]
+    scan(store, [r], datetime(2026, 3, 3, 11, 0), smtp)
+    assert len(reminders(smtp)) == 2                                   # once per ticket, milestone and round
 
     res = scan(store, [r], datetime(2026, 3, 4, 9, 30), smtp)          # contact missed yesterday
     assert res.cells[key]["督办状态"] == "黄灯" and res.counts["yellow"] == 1 and res.counts["notices"] == 1
     assert "3月4日启动核实、与反映人沟通联系超期亮黄灯" in res.cells[key]["督办情况"] and "峄接诉督〔2026〕1号" in res.cells[key]["督办情况"]
-    [(to, msg)] = smtp.messages
+    [(to, msg)] = letters(smtp)
     assert to == ["li@zj.example.cn"]
     assert msg["Subject"] == "【提醒敦促函】峄接诉督〔2026〕1号 关于编号〔2026〕第0001号企业诉求"
     text = pdf_text(msg)
@@ -57,7 +61,7 @@ def test_due_soon_then_yellow_then_red_then_interview_and_referral(store, smtp):
     assert kinds == ["黄灯", "提醒敦促函"]
 
     res = scan(store, [r], datetime(2026, 3, 4, 14, 0), smtp)          # the same day again: nothing new
-    assert res.supervision_rows == [] and len(smtp.messages) == 1
+    assert res.supervision_rows == [] and len(letters(smtp)) == 1
 
     res = scan(store, [r], datetime(2026, 3, 6, 9, 30), smtp)          # no feedback by 5 Mar: red
     assert res.cells[key]["督办状态"] == "红灯"
@@ -65,7 +69,7 @@ def test_due_soon_then_yellow_then_red_then_interview_and_referral(store, smtp):
     assert sorted(l.light for l in store.lights(unit=UNIT)) == ["red", "yellow", "yellow"]
     [interview] = store.flags(kind="interview_notice")               # two yellow lights within a month
     assert "王局长" in interview.message and "1个月内2次黄灯" in interview.message
-    assert len(smtp.messages) == 2 and "答复" in pdf_text(smtp.messages[1][1])
+    assert len(letters(smtp)) == 2 and "答复" in pdf_text(letters(smtp)[1][1])
     assert "约谈通知书" in [row["督办类型"] for row in res.supervision_rows]
 
     res = scan(store, [r], datetime(2026, 3, 10, 9, 30), smtp)         # reply letter (6 Mar) unanswered: red
@@ -76,7 +80,7 @@ def test_due_soon_then_yellow_then_red_then_interview_and_referral(store, smtp):
     r.update(first_contact_at=datetime(2026, 3, 10, 10), replied_at=datetime(2026, 3, 10, 11))
     res = scan(store, [r], datetime(2026, 3, 10, 14, 0), smtp)         # feedback: the light goes, history stays
     assert res.cells[key]["督办状态"] == "即将到期" and "亮红灯" in res.cells[key]["督办情况"]
-    assert len(store.lights(ticket=r.number)) == 4 and len(smtp.messages) == 2
+    assert len(store.lights(ticket=r.number)) == 4 and len(letters(smtp)) == 2
     assert len(store.flags(kind="interview_notice")) == 1 and len(store.flags(kind="referral")) == 1
 
 
@@ -86,32 +90,34 @@ def test_feedback_after_the_letter_stops_the_red_light(store, smtp):
     r.update(first_contact_at=datetime(2026, 3, 5, 16, 0), replied_at=datetime(2026, 3, 5, 16, 0))
     res = scan(store, [r], datetime(2026, 3, 6, 9, 30), smtp)
     assert res.counts["red"] == 0 and [l.light for l in store.lights()] == ["yellow"]
-    assert res.cells[("台账", "r1")]["督办状态"] == "正常" and len(smtp.messages) == 1
+    assert res.cells[("台账", "r1")]["督办状态"] == "正常" and len(letters(smtp)) == 1
 
 
 def test_a_letter_found_on_a_rest_day_waits_for_monday_morning(store, smtp):
     r = row(received=datetime(2026, 3, 4, 9, 0))                       # contact due Thu 5 Mar, reply Fri 6 Mar
     res = scan(store, [r], datetime(2026, 3, 7, 2, 0), smtp)           # Saturday 02:00
-    assert res.counts["notices"] == 2 and smtp.messages == []
+    assert res.counts["notices"] == 2 and letters(smtp) == []
     assert all(row["状态"] == "待2026-03-09 09:00发送" for row in res.supervision_rows if "函" in row["督办类型"])
     deliver(store, SmtpTransport("127.0.0.1", smtp.port), utc(datetime(2026, 3, 8, 20)), sender="a@b.cn")
-    assert smtp.messages == []
+    assert letters(smtp) == []
     deliver(store, SmtpTransport("127.0.0.1", smtp.port), utc(datetime(2026, 3, 9, 9, 0)), sender="a@b.cn")
-    assert len(smtp.messages) == 2
+    assert len(letters(smtp)) == 2
 
 
 def test_smtp_down_during_the_scan_loses_nothing_and_sends_once(store, smtp):
     r1, r2 = row(1), row(2)
     smtp.stop()
     res = scan(store, [r1, r2], datetime(2026, 3, 4, 9, 30), smtp)
-    assert res.counts["notices"] == 2 and [i.status for i in store.outbox_list()] == ["failed", "failed"]
+    assert res.counts["notices"] == 2 and {i.status for i in store.outbox_list()} == {"failed"}
+    queued = len(store.outbox_list())                                 # 2 letters + 2 reply reminders
     scan(store, [r1, r2], datetime(2026, 3, 4, 9, 40), smtp)           # still down, scanned again
     smtp.start()
     scan(store, [r1, r2], datetime(2026, 3, 4, 11, 0), smtp)
     scan(store, [r1, r2], datetime(2026, 3, 4, 12, 0), smtp)
-    numbers = sorted(m["Subject"].split("关于编号")[1] for _, m in smtp.messages)
+    numbers = sorted(m["Subject"].split("关于编号")[1] for _, m in letters(smtp))
     assert numbers == ["〔2026〕第0001号企业诉求", "〔2026〕第0002号企业诉求"]
-    assert len(store.notices()) == 2
+    assert len(store.notices()) == 2 and len(smtp.messages) == queued == 4
+    assert {i.status for i in store.outbox_list()} == {"sent"}
 
 
 def test_a_unit_without_an_address_is_flagged_and_its_letter_follows_once_fixed(store, smtp):
@@ -121,4 +127,4 @@ def test_a_unit_without_an_address_is_flagged_and_its_letter_follows_once_fixed(
     assert res.counts["yellow"] == 1 and res.counts["notices"] == 0 and store.notices() == []
     assert [f.kind for f in store.flags()] == ["unit_address"]
     res = scan(store, [r], datetime(2026, 3, 4, 10, 0), smtp)
-    assert res.counts["notices"] == 1 and len(smtp.messages) == 1
+    assert res.counts["notices"] == 1 and len(letters(smtp)) == 1
