@@ -27,6 +27,8 @@ def _register():
     server_cmds.register(main)
     from cli import cycle_cmds
     cycle_cmds.register(main)
+    from cli import scan_cmds
+    scan_cmds.register(main)
 
 
 _register()

@@ -175,6 +175,12 @@ def load_history(store, zone: str) -> esc.History:
     return esc.History(lights, notices, tuple(events), frozenset(f.key for f in flags))
 
 
+def transport_for(cfg):
+    """The mail transport for a Config: SMTP when [mail] host is set, else the local mailbox under var_dir."""
+    from mail import transport_from_config
+    return transport_from_config(cfg.mail, cfg.var_dir)
+
+
 def outbox_keys(store) -> set[str]:
     """Every key in the outbox, without loading the messages."""
     from store.models import OutboxMessage
