@@ -64,22 +64,47 @@ class TicketView:
 def view_from_state(ledger_id: str, row_id: str, number: str | None, unit: str | None, status: str,
                     state: Mapping, returns: int = 0) -> TicketView | None:
     """A TicketView from a TicketStateRecord's fields; None when there is nothing to supervise yet
-    (no number, no lead unit, or validation errors)."""
+    (no number, no lead unit, or validation errors). Dues and received time are read only for a ticket with
+    something overdue, due soon, unsatisfied or returned: nothing else needs them."""
     unit = unit or state.get("unit")
     number = number or state.get("number")
     if not number or not unit or state.get("errors"):
         return None
-    rnd = int(state.get("round") or 1)
-    flags = {f.get("kind") for f in state.get("flags") or ()}
+    rnd = state.get("round") or 1
+    overdue, soon = state.get("overdue") or (), state.get("due_soon") or ()
+    flags = state.get("flags")
     # Round n began with an unsatisfied visit, and the last round's unsatisfied visit is flagged.
-    unsatisfied = (rnd - 1) + (1 if "unsatisfied_after_redo" in flags else 0)
+    unsatisfied = (rnd - 1) + (1 if flags and any(f.get("kind") == "unsatisfied_after_redo" for f in flags) else 0)
+    pressing = overdue or soon or unsatisfied or returns
+    # Only a pressing ticket's times are read (parsing every due of 100,000 quiet tickets is the slow part).
+    dues = {m: _dt(v) for m, v in (state.get("dues") or {}).items() if v} if pressing else {}
     return TicketView(
         ledger_id=ledger_id, row_id=row_id, number=number, unit=unit, round=rnd,
         stage=state.get("stage") or "", status=status or state.get("status") or "",
-        received=_dt(state.get("received")),
-        dues={m: _dt(v) for m, v in (state.get("dues") or {}).items() if v},
-        overdue=tuple(state.get("overdue") or ()), due_soon=tuple(state.get("due_soon") or ()),
-        unsatisfied=unsatisfied, returns=returns)
+        received=_dt(state.get("received")) if pressing else None, dues=dues,
+        overdue=tuple(overdue), due_soon=tuple(soon), unsatisfied=unsatisfied, returns=returns)
+
+
+def split_states(records, lit=frozenset(), returns: Mapping | None = None):
+    """(views, quiet): TicketViews of the tickets supervision must look at (something overdue, due soon,
+    unsatisfied, returned, or a ticket with lights), and {(ledger_id, row_id): status} for the quiet rest,
+    whose 督办状态 is the cycle's status and whose 督办情况 is empty. `records` have the fields of
+    store.TicketStateRecord; building a view for each of 100,000 quiet tickets would cost most of a scan."""
+    returns = returns or {}
+    views, quiet = [], {}
+    for r in records:
+        key = (r.ledger_id, r.row_id)
+        s = r.state or {}
+        n = returns.get(key, 0)
+        if not (s.get("overdue") or s.get("due_soon") or (s.get("round") or 1) > 1 or n
+                or (r.number or s.get("number")) in lit):
+            if (r.number or s.get("number")) and (r.unit or s.get("unit")) and not s.get("errors"):
+                quiet[key] = r.status or s.get("status") or ""
+            continue
+        v = view_from_state(r.ledger_id, r.row_id, r.number, r.unit, r.status, s, n)
+        if v is not None:
+            views.append(v)
+    return views, quiet
 
 
 def _dt(value):
@@ -411,6 +436,8 @@ def display(profile: Profile, v: TicketView, lights: Iterable[PastLight],
             notices: Iterable[PastNotice]) -> tuple[str, str]:
     """(督办状态, 督办情况) of one ticket: the current round's light while its milestone is still unfed
     back, else the cycle's status; the text lists this ticket's lights and notices briefly."""
+    if not lights and not notices:
+        return v.status, ""
     lights = [l for l in lights if l.ticket == v.number]
     status = v.status
     if not v.closed:

@@ -92,8 +92,8 @@ def escalate(store, profile: Profile, calendar: WorkCalendar, states: Mapping, u
     issuer = issuer if isinstance(issuer, Issuer) else Issuer(str(issuer))
     units = as_units(units)
 
-    views = _views(store, profile, states)
     history = load_history(store, zone)
+    views, quiet = _views(store, profile, states, history)
     planned = esc.plan(profile, calendar, views, history, local)
     result = ScanResult()
     by_number = {v.number: v for v in views}
@@ -132,20 +132,20 @@ def escalate(store, profile: Profile, calendar: WorkCalendar, states: Mapping, u
     lights = history.lights + tuple(new_lights)
     notices = list(history.notices.values()) + issued_now
     result.cells = _display(profile, views, lights, notices)
+    for key, status in quiet.items():
+        result.cells[key] = {STATUS_HEADER: status, TEXT_HEADER: ""}
     return result
 
 
-def _views(store, profile, states) -> list[esc.TicketView]:
+def _views(store, profile, states, history: esc.History):
     counts_returns = any(t.event == "shirking" for t in profile.supervision.triggers)
-    views = []
-    for (ledger_id, row_id), rec in states.items():
-        returns = 0
-        if counts_returns and (rec.state or {}).get("stage") == STAGE_RETURNED:
-            returns = count_returns(store, ledger_id, row_id)
-        v = esc.view_from_state(ledger_id, row_id, rec.number, rec.unit, rec.status, rec.state or {}, returns)
-        if v is not None:
-            views.append(v)
-    return views
+    returns = {}
+    if counts_returns:
+        for key, rec in states.items():
+            if (rec.state or {}).get("stage") == STAGE_RETURNED:
+                returns[key] = count_returns(store, *key)
+    lit = frozenset(l.ticket for l in history.lights) | frozenset(n.ticket for n in history.notices.values())
+    return esc.split_states(states.values(), lit, returns)
 
 
 def count_returns(store, ledger_id: str, row_id: str) -> int:
