@@ -278,8 +278,10 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
             cells = {}
             for (lid, rid), (lr2, row, want, fill) in wants.items():
                 if lid == lr.id:
-                    cells[rid] = {**{h: _text(v) for h, v in lr.grid.record(row).items() if h != ROW_ID_HEADER},
-                                  **{h: _text(v) for h, v in want.items() if h in lr.grid._index}}
+                    seen = {h: _text(v) for h, v in lr.grid.record(row).items() if h != ROW_ID_HEADER}
+                    seen.update({h: _text(v) for h, v in fill.items() if h in seen and not seen[h]})
+                    seen.update({h: _text(v) for h, v in want.items() if h in seen})
+                    cells[rid] = seen
             nums = {rid: numbers[(lr.id, rid)] for (lid, rid) in numbers if lid == lr.id}
             report.events += len(store.record_rows(lr.id, cells, now, cycle_id=report.cycle_id, numbers=nums,
                                                    complete=True))
