@@ -116,3 +116,14 @@ def morning_digest(store, profile: Profile, calendar: WorkCalendar, states: Mapp
                                 now=now_utc, not_before=not_before):
             sent.append(name)
     return DigestReport(sent)
+
+
+def run_digest(cfg, store, now: datetime) -> DigestReport:
+    """The morning-digest job: the 承办单位 directory and 工作日历 from the ledgers, ticket states from the store."""
+    import profiles
+    from jobs.cycle import build_calendar, cfg_issuer, open_ledgers, read_all, unit_directory
+    profile = profiles.load(cfg.profile)
+    reads = read_all(open_ledgers(cfg))
+    calendar, _ = build_calendar(reads)
+    return morning_digest(store, profile, calendar, store.ticket_states(), unit_directory(reads), now,
+                          issuer=cfg_issuer(cfg, profile))

@@ -78,3 +78,20 @@ def test_outbox_shows_failures_and_retries_on_demand(tmp_path, smtp):
     assert len(smtp.messages) == len(failed) and json.loads(run(cfg, "outbox", "--status", "failed", "--json")) == []
     res = CliRunner().invoke(main, ["--config", str(cfg), "outbox", "--retry", "999"])
     assert res.exit_code == 1 and "999" in res.output
+
+
+def test_the_morning_digest_job_reads_units_from_the_ledger(tmp_path, smtp):
+    import config as config_module
+    from jobs.clock import parse_now
+    from jobs.reminders import run_digest
+    from jobs.tasks import deliver
+    from store import Store
+    book, cfg_path = _setup(tmp_path, smtp.port)
+    run(cfg_path, "sync", "--now", "2026-03-04T08:00")
+    cfg = config_module.load(str(cfg_path))
+    with Store.from_config(cfg) as store:
+        assert run_digest(cfg, store, parse_now("2026-03-07T08:30", cfg.timezone)).units == []   # Saturday
+        assert run_digest(cfg, store, parse_now("2026-03-04T08:30", cfg.timezone)).units == ["区住建局"]
+        deliver(cfg, store, parse_now("2026-03-04T09:00", cfg.timezone))
+    [(to, msg)] = smtp.messages
+    assert to == ["li@zj.example.cn"] and msg["Subject"].startswith("【每日待办】区住建局 2026年3月4日 超期1件")
