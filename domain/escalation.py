@@ -232,6 +232,7 @@ def plan(profile: Profile, calendar: WorkCalendar, views: Iterable[TicketView], 
     Feedback that stops escalation: the milestone is done in the current round (workflow.milestone_done
     after the round began), which the cycle shows by leaving it out of `overdue`; a closed ticket stops all."""
     sup = profile.supervision
+    views = list(views)
     out = Plan()
     lights_by = _index_lights(history.lights)
     triggers = sup.triggers
@@ -255,7 +256,7 @@ def plan(profile: Profile, calendar: WorkCalendar, views: Iterable[TicketView], 
             _ticket_events(profile, calendar, v, now, counted, history, out, new_events)
 
     _ticket_triggers(profile, calendar, views, history, now, out, new_events)
-    _unit_triggers(profile, calendar, history, out, new_events)
+    _unit_triggers(profile, calendar, history, out, new_events, {v.number: v for v in views})
     return out
 
 
@@ -352,7 +353,7 @@ def _ticket_triggers(profile, calendar, views, history, now, out: Plan, new_even
             _act(profile, calendar, t, ticket, units[ticket], v, n, now, history, out, milestone=f"{event}{t.count}")
 
 
-def _unit_triggers(profile, calendar, history: History, out: Plan, new_events) -> None:
+def _unit_triggers(profile, calendar, history: History, out: Plan, new_events, by_number) -> None:
     """Triggers counting events per unit within a window (two yellow lights in a month …)."""
     for t in profile.supervision.triggers:
         if t.count < 2 or t.window == "ticket":
@@ -375,7 +376,8 @@ def _unit_triggers(profile, calendar, history: History, out: Plan, new_events) -
         for unit, events in by_unit.items():
             for group in groups(sorted(events, key=lambda e: (e.at, e.key)), t.count, t.window):
                 last = group[-1]
-                _act(profile, calendar, t, last.ticket, unit, None, t.count, last.at, history, out,
+                _act(profile, calendar, t, last.ticket, unit, by_number.get(last.ticket), t.count, last.at,
+                     history, out,
                      milestone=f"{t.event}{t.count}", group=group)
 
 

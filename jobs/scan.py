@@ -13,6 +13,8 @@ from domain.profiles import NOTICE_LABELS, Profile
 from domain.reminders import next_send_time
 from domain.workflow import STAGE_RETURNED
 from jobs.clock import cell, to_local, to_utc
+from notices.facts import NoticeError
+from notices.render import FontsMissing
 
 STATUS_HEADER, TEXT_HEADER = "督办状态", "督办情况"
 # 督办记录 督办类型 for each flag action that has one (the sheet's list); other flags stay in the store.
@@ -121,8 +123,16 @@ def escalate(store, profile: Profile, calendar: WorkCalendar, states: Mapping, u
         slot = next_send_time(calendar, profile.reminders, local)
         not_before = to_utc(slot, zone) if slot else None
         for n in planned.notices:
-            done = _notice(store, profile, calendar, n, units, issuer, snapshots, by_number.get(n.ticket),
-                           now_utc, local, not_before, result)
+            try:
+                done = _notice(store, profile, calendar, n, units, issuer, snapshots, by_number.get(n.ticket),
+                               now_utc, local, not_before, result)
+            except (NoticeError, FontsMissing) as exc:
+                # Issued but not queued: the next scan finishes it once the cause is fixed; the rest go on.
+                store.raise_flag(f"notice_failed|{n.key}", "notice_failed",
+                                 f"{NOTICE_LABELS.get(n.kind, n.kind)}（诉求{n.ticket}）无法生成：{exc}", now_utc,
+                                 ticket=n.ticket)
+                result.counts["failed"] = result.counts.get("failed", 0) + 1
+                continue
             if done is not None:
                 issued_now.append(done)
 
