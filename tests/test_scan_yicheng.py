@@ -128,3 +128,27 @@ def test_a_unit_without_an_address_is_flagged_and_its_letter_follows_once_fixed(
     assert [f.kind for f in store.flags()] == ["unit_address"]
     res = scan(store, [r], datetime(2026, 3, 4, 10, 0), smtp)
     assert res.counts["notices"] == 1 and len(letters(smtp)) == 1
+
+
+def test_a_notice_issued_before_a_crash_is_queued_by_the_next_scan_with_its_number_and_date(store, smtp):
+    r = row()
+    crashed_at = datetime(2026, 3, 4, 9, 30)
+    store.record_light(r.number, UNIT, "yellow", "contact", utc(crashed_at))      # what the crashed scan did
+    store.issue_notice(f"{r.number}|reminder_letter|contact|1", "reminder_letter", P.notice_number_formats[
+        "reminder_letter"], utc(crashed_at), year=2026, ticket=r.number, unit=UNIT)
+    res = scan(store, [r], datetime(2026, 3, 5, 10, 0), smtp)             # the reply is late by now, too
+    assert res.counts["yellow"] == 1 and res.counts["notices"] == 2
+    [contact] = [m for _, m in letters(smtp) if "峄接诉督〔2026〕1号" in m["Subject"]]
+    text = pdf_text(contact)                                           # issued 4 Mar, reply by 5 Mar
+    assert "2026年3月4日" in text and "2026年3月5日前" in text and "联系" in text
+    assert sorted(n.number for n in store.notices()) == ["峄接诉督〔2026〕1号", "峄接诉督〔2026〕2号"]
+
+
+def test_supervision_log_rows_have_the_sheet_headers_and_quiet_rows_keep_the_cycle_status(store, smtp):
+    from sheets_schema import SUPERVISION_SHEET
+    late = row(1)
+    quiet = row(2, first_contact_at=datetime(2026, 3, 2, 11), replied_at=datetime(2026, 3, 3, 11))
+    res = scan(store, [late, quiet], datetime(2026, 3, 4, 9, 30), smtp)
+    headers = {c.header for c in SUPERVISION_SHEET.columns}
+    assert res.supervision_rows and all(set(r) == headers for r in res.supervision_rows)
+    assert res.cells[("台账", "r2")] == {"督办状态": "正常", "督办情况": ""}
