@@ -360,9 +360,9 @@ def _unit_triggers(profile, calendar, history: History, out: Plan, new_events, b
             continue
         if t.event in ("yellow_light", "red_light"):
             light = YELLOW if t.event == "yellow_light" else RED
-            past = [PastEvent(f"{l.ticket}|{l.milestone}|{l.round}", t.event, l.unit, l.ticket, l.at)
+            past = [PastEvent(f"{l.ticket}|{l.milestone}-{l.round}", t.event, l.unit, l.ticket, l.at)
                     for l in history.lights if l.light == light]
-            past += [PastEvent(f"{l.ticket}|{l.milestone}|{l.round}", t.event, l.unit, l.ticket, l.at)
+            past += [PastEvent(f"{l.ticket}|{l.milestone}-{l.round}", t.event, l.unit, l.ticket, l.at)
                      for l in out.lights if l.light == light]
         elif t.event == "not_signed":
             past = [e for e in history.events if e.event == t.event]
@@ -376,9 +376,11 @@ def _unit_triggers(profile, calendar, history: History, out: Plan, new_events, b
         for unit, events in by_unit.items():
             for group in groups(sorted(events, key=lambda e: (e.at, e.key)), t.count, t.window):
                 last = group[-1]
+                # The group is named by its last event (a light: ticket, milestone and round), never by the
+                # ticket's current round, so a later round cannot make the same group act twice.
+                tag = "" if t.event == "not_signed" else "@" + last.key.rsplit("|", 1)[1]
                 _act(profile, calendar, t, last.ticket, unit, by_number.get(last.ticket), t.count, last.at,
-                     history, out,
-                     milestone=f"{t.event}{t.count}", group=group)
+                     history, out, milestone=f"{t.event}{t.count}{tag}", group=group)
 
 
 def groups(events: list[PastEvent], count: int, window: str) -> list[list[PastEvent]]:
@@ -404,22 +406,22 @@ def add_month(at: datetime) -> datetime:
 def _act(profile, calendar, t: Trigger, ticket: str, unit: str, v: TicketView | None, count: int, at: datetime,
          history: History, out: Plan, *, milestone: str, group=None) -> None:
     label = EVENT_LABELS.get(t.event, t.event)
-    rnd = v.round if v else 1
+    rnd = v.round if v else 1    # shown in the notice; keys use round 1: each trigger acts once per ticket/group
     if v is not None and t.event in ("shirking", "unsatisfied"):
         count = v.returns if t.event == "shirking" else v.unsatisfied
     row = v.key if v else None
     if t.action in SENT_BY_SCAN and t.action in NOTICE_KINDS:
-        key = notice_key(ticket, t.action, milestone, rnd)
+        key = notice_key(ticket, t.action, milestone, 1)
         past = history.notices.get(key)
         if past is not None and past.queued:
             return
         issued = past.issued_at if past else at
         limit = t.limit or profile.supervision.red_after
         out.notices.append(NoticeAction(key, t.action, ticket, unit, milestone, rnd, t.event,
-                                        reply_by=_safe_due(calendar, limit, issued), due=None, lateness="", count=count, issued=issued,
-                                        row=row, limit=limit))
+                                        reply_by=_safe_due(calendar, limit, issued), due=None, lateness="",
+                                        count=count, issued=issued, row=row, limit=limit))
         return
-    key = f"{t.action}|{unit}|{t.event}|{ticket}|{milestone}|{rnd}"
+    key = f"{t.action}|{unit}|{t.event}|{ticket}|{milestone}"
     if key in history.flags:
         return
     if group:

@@ -104,3 +104,7 @@ def test_acting_on_a_plan_leaves_nothing_to_do_at_the_same_moment(rows, hours, p
         h = _apply(out, h)
     final = plan(p, CAL, views, h, now)
     assert final.lights == [] and final.notices == [] and final.flags == [] and final.events == []
+    # A later round of the same tickets, nothing overdue: no trigger acts again on what it acted on.
+    later = [replace(v, round=v.round + 1, overdue=()) for v in views]
+    again = plan(p, CAL, later, h, now)
+    assert again.notices == [] and again.flags == []
