@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import calendar as _months
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Iterable, Mapping
 
 from domain.calendar import UnknownYearError, WorkCalendar
@@ -462,8 +462,3 @@ def display(profile: Profile, v: TicketView, lights: Iterable[PastLight],
 
 def _md(at: datetime) -> str:
     return f"{at.month}月{at.day}日"
-
-
-def reply_by(calendar: WorkCalendar, limit: Limit, issued: datetime) -> datetime:
-    """The reply-by moment a notice sets (e.g. zaoyang 5 calendar days with art. 203 roll-forward)."""
-    return due_after(calendar, limit, issued, origin="发函").at
