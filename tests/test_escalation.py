@@ -108,3 +108,14 @@ def test_acting_on_a_plan_leaves_nothing_to_do_at_the_same_moment(rows, hours, p
     later = [replace(v, round=v.round + 1, overdue=()) for v in views]
     again = plan(p, CAL, later, h, now)
     assert again.notices == [] and again.flags == []
+
+
+def test_yicheng_unsatisfied_twice_asks_for_the_review_form_and_shirking_for_referral():
+    closed = replace(view(overdue=()), stage="已办结", status="已办结", round=2, unsatisfied=2)
+    out = plan(YICHENG, CAL, [closed], History(), datetime(2026, 3, 10))
+    assert [f.action for f in out.flags] == ["review_form"] and out.notices == [] and out.lights == []
+    returned = replace(view(2, overdue=()), stage="已回退待重新派单", returns=2)
+    out = plan(YICHENG, CAL, [returned], History(), datetime(2026, 3, 10))
+    [flag] = out.flags
+    assert flag.action == "referral" and "2次" in flag.message
+    assert plan(YICHENG, CAL, [replace(returned, returns=1)], History(), datetime(2026, 3, 10)).flags == []
