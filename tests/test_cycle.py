@@ -120,3 +120,33 @@ def test_a_year_the_calendar_lacks_is_pending_until_the_sheet_has_it(district):
     assert rows_of(path)[0]["应办结时限"] == "2027-01-07 23:59"
     with Store(cfg.state.url) as store:
         assert not [f for f in store.flags() if f.kind == "calendar_missing"]
+
+
+def test_sync_command_prints_json_and_refuses_a_bad_time(district):
+    import json
+
+    from click.testing import CliRunner
+
+    from cli import main
+    cfg, path = district
+    make_workbook(path, [request()])
+    toml = str(path.parent / "jiesu.toml")
+    res = CliRunner().invoke(main, ["--config", toml, "sync", "--now", "2026-11-02T12:00", "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert out["numbered"] == ["〔2026〕第0001号"] and out["errors"] == 0
+    bad = CliRunner().invoke(main, ["--config", toml, "sync", "--now", "2026-13-02"])
+    assert bad.exit_code == 2 and "时间格式不对" in bad.output
+
+
+def test_demo_builds_a_district_that_validates_but_for_its_one_deliberate_mistake(tmp_path):
+    from click.testing import CliRunner
+
+    from cli import main
+    (tmp_path / "jiesu.toml").write_text('[ledger]\npath = "demo.xlsx"\n[state]\nurl = "sqlite:///s.db"\n',
+                                         encoding="utf-8")
+    res = CliRunner().invoke(main, ["--config", str(tmp_path / "jiesu.toml"), "demo"])
+    assert res.exit_code == 0, res.output
+    rows = rows_of(tmp_path / "demo.xlsx")
+    unnumbered = [r for r in rows if not r["诉求编号"]]
+    assert len(rows) == 25 and len(unnumbered) == 1 and "联系电话" in unnumbered[0]["校验结果"]
