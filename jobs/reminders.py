@@ -124,6 +124,6 @@ def run_digest(cfg, store, now: datetime) -> DigestReport:
     from jobs.cycle import build_calendar, cfg_issuer, open_ledgers, read_all, unit_directory
     profile = profiles.load(cfg.profile)
     reads = read_all(open_ledgers(cfg))
-    calendar, _ = build_calendar(reads)
+    calendar = build_calendar(reads)[0]
     return morning_digest(store, profile, calendar, store.ticket_states(), unit_directory(reads), now,
                           issuer=cfg_issuer(cfg, profile))
