@@ -66,6 +66,13 @@ class Issuer:
     titles: Mapping[str, str] = field(default_factory=dict)
 
 
+def issuer_for(profile: Profile, name: str) -> Issuer:
+    """The issuer `name` with the profile's `[extra.notices]` reply_to, basis and titles (per notice kind)."""
+    extra = (profile.extra or {}).get("notices") or {}
+    return Issuer(name, reply_to=extra.get("reply_to"), basis=extra.get("basis"),
+                  titles=dict(extra.get("titles") or {}))
+
+
 @dataclass
 class ScanResult:
     """What the cycle writes back (service cells per row, 督办记录 rows) and what happened, counted."""
@@ -91,7 +98,7 @@ def escalate(store, profile: Profile, calendar: WorkCalendar, states: Mapping, u
     zone = profile.timezone
     now_utc = now.astimezone(timezone.utc) if now.tzinfo else now.replace(tzinfo=timezone.utc)
     local = to_local(now_utc, zone)
-    issuer = issuer if isinstance(issuer, Issuer) else Issuer(str(issuer))
+    issuer = issuer if isinstance(issuer, Issuer) else issuer_for(profile, str(issuer))
     units = as_units(units)
 
     history = load_history(store, zone)

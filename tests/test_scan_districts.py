@@ -46,6 +46,8 @@ def test_gangnan_unsatisfied_twice_gets_a_rectification_notice_once(store, smtp)
     assert msg["Subject"] == "【整改通知书】港营商改〔2026〕1号 关于编号〔2026〕第0007号企业诉求"
     text = pdf_text(msg)
     assert "〔2026〕第0007号" in text and "2026年3月11日" in text and "2次办理" in text   # 3 working days
+    # The issuer is the configured name; basis and reply-to come from the profile's [extra.notices].
+    assert "根据《构建经营主体反映响应处置机制优化提升营商环境工作方案》规定" in text and "报送区营商办" in text
     assert res.supervision_rows[-1]["督办类型"] == "整改通知书"
     scan(store, GANGNAN, [r], datetime(2026, 3, 9, 10), smtp)
     assert len(smtp.messages) == 1
