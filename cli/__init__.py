@@ -23,6 +23,8 @@ def _register():
     store_cmds.register(main)
     from cli import server_cmds
     server_cmds.register(main)
+    from cli import report_cmds
+    report_cmds.register(main)
 
 
 _register()

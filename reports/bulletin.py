@@ -245,13 +245,11 @@ def file_stem(period: Period) -> str:
     return f"通报_{key}"
 
 
-def produce(frames: Frames, period: Period, out_dir, *, profile, calendar, as_of=None,
-            progress: Callable[[str], None] | None = None) -> tuple[Path, Path]:
-    """Builds the bulletin and writes 通报_<period>.xlsx and .pdf into out_dir; returns both paths."""
+def write_files(b: Bulletin, out_dir, progress: Callable[[str], None] | None = None) -> tuple[Path, Path]:
+    """Writes 通报_<period>.xlsx and .pdf into out_dir (created if missing); returns both paths."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    b = build(frames, period, profile=profile, calendar=calendar, as_of=as_of, progress=progress)
-    stem = file_stem(period)
+    stem = file_stem(b.period)
     xlsx = write_xlsx(b, out / f"{stem}.xlsx")
     if progress:
         progress("xlsx")
@@ -259,3 +257,10 @@ def produce(frames: Frames, period: Period, out_dir, *, profile, calendar, as_of
     if progress:
         progress("pdf")
     return xlsx, pdf
+
+
+def produce(frames: Frames, period: Period, out_dir, *, profile, calendar, as_of=None,
+            progress: Callable[[str], None] | None = None) -> tuple[Path, Path]:
+    """Builds the bulletin and writes its xlsx and PDF into out_dir; returns both paths."""
+    b = build(frames, period, profile=profile, calendar=calendar, as_of=as_of, progress=progress)
+    return write_files(b, out_dir, progress)
