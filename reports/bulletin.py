@@ -173,14 +173,23 @@ COMPACT_UNIT_COLUMNS = ("received", "closed", "on_time_rate", "first_contact_rat
                         "satisfaction_rate", "visit_coverage_rate", "yellow_lights", "red_lights", "notices")
 
 
-def figures(bulletin: Bulletin) -> dict[str, object]:
-    """The bulletin's charts as matplotlib figures, by name (PDF pages and the metrics page's PNGs)."""
+CHART_NAMES = ("trend", "rates", "lights", "categories")
+
+
+def figure(bulletin: Bulletin, name: str):
+    """One of the bulletin's charts (CHART_NAMES) as a matplotlib figure; KeyError for another name."""
     from reports import charts
     units = bulletin.metrics["unit"]
-    return {"trend": charts.trend_chart(bulletin.trend),
-            "rates": charts.rates_chart(units, bulletin.targets),
-            "lights": charts.lights_chart(units),
-            "categories": charts.categories_chart(bulletin.categories)}
+    draw = {"trend": lambda: charts.trend_chart(bulletin.trend),
+            "rates": lambda: charts.rates_chart(units, bulletin.targets),
+            "lights": lambda: charts.lights_chart(units),
+            "categories": lambda: charts.categories_chart(bulletin.categories)}
+    return draw[name]()
+
+
+def figures(bulletin: Bulletin) -> dict[str, object]:
+    """The bulletin's charts as matplotlib figures, by name (PDF pages and the metrics page's PNGs)."""
+    return {name: figure(bulletin, name) for name in CHART_NAMES}
 
 
 def chart_pngs(bulletin: Bulletin, dpi: int = 110) -> dict[str, bytes]:
