@@ -1,4 +1,6 @@
 """`jiesu report`: the bulletin (xlsx + PDF) for a month, quarter, half-year or year."""
+import sys
+
 import click
 
 from cli.common import fail
@@ -42,7 +44,7 @@ def report(ctx, month, quarter, half, year, out_dir, as_of):
     try:
         cfg = ctx.obj.config
         steps = list(bulletin.STEPS) + ["xlsx", "pdf"]
-        with click.progressbar(length=len(steps), label=f"{period.label}通报", file=click.get_text_stream("stderr"),
+        with click.progressbar(length=len(steps), label=f"{period.label}通报", file=sys.stderr,
                                item_show_func=lambda s: s) as bar:
             xlsx, pdf = service.produce_for(cfg, period, out_dir, as_of=when,
                                             progress=lambda step: bar.update(1, step))
