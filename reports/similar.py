@@ -161,8 +161,9 @@ def themes(texts: Sequence[str], numbers: Sequence[str] | None = None, *, min_co
         return []
     # Identical texts (a request filed twice, a template) are one point: grouped once, counted each time.
     distinct, inverse = np.unique(np.array(texts, dtype=object), return_inverse=True)
-    vec, X = vectorize(distinct.tolist())
-    if X.shape[1] == 0:
+    try:
+        vec, X = vectorize(distinct.tolist())
+    except ValueError:  # no words at all (blank or punctuation-only requests)
         return []
     labels = _cohesive(X, group_labels(X, threshold), threshold)[inverse]
     counts = np.bincount(labels[labels >= 0])
@@ -212,7 +213,10 @@ def suggest(kb_entries: Sequence[Mapping], texts: Iterable[str], top: int = 3,
     if not entries or not texts:
         return [[] for _ in texts]
     kb_texts = [_kb_text(e) for e in entries]
-    vec, K = vectorize(kb_texts, fit_on=kb_texts + texts)
+    try:
+        vec, K = vectorize(kb_texts, fit_on=kb_texts + texts)
+    except ValueError:  # no words at all
+        return [[] for _ in texts]
     T = vec.transform(texts)
     sims = (T @ K.T).toarray()
     out = []
