@@ -218,3 +218,14 @@ def test_metrics_page_shows_the_period(store, cfg):
     assert client.get("/metrics/chart/nope.png").status_code == 404
     # default period: this month so far (as of the clock)
     assert "2026年11月" in client.get("/metrics/").get_data(as_text=True)
+
+
+def test_report_config_is_checked(tmp_path):
+    toml = tmp_path / "bad.toml"
+    toml.write_text('[report]\nrecipients = "coord@example.gov.cn"\n', encoding="utf-8")
+    with pytest.raises(config_module.ConfigError) as err:
+        config_module.load(toml, env={})
+    assert err.value.key == "report.recipients" and "邮箱地址列表" in err.value.zh
+    toml.write_text('[report]\nrecipient = ["a@b.cn"]\n', encoding="utf-8")
+    with pytest.raises(config_module.ConfigError, match="recipients"):
+        config_module.load(toml, env={})
