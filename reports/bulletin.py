@@ -54,11 +54,12 @@ class Bulletin:
 
 
 def _in_period(frame: pd.DataFrame, col: str, period: Period, as_of: pd.Timestamp) -> pd.DataFrame:
-    at = pd.to_datetime(frame[col], utc=True).dt.tz_convert("Asia/Shanghai").dt.tz_localize(None) \
-        if len(frame) else pd.Series([], dtype="datetime64[ns]")
-    keep = period.contains(at) & (at <= as_of)
-    out = frame[keep.values].copy()
-    out[col] = at[keep.values]
+    """Rows of a side frame whose col falls in the period (and not after as_of), col as naive local time."""
+    from reports.frames import _times
+    at = _times(frame[col]) if len(frame) else pd.Series([], dtype="datetime64[ns]")
+    keep = (period.contains(at) & (at <= as_of)).values
+    out = frame[keep].copy()
+    out[col] = at[keep].values
     return out.sort_values(col, kind="mergesort")
 
 

@@ -93,7 +93,8 @@ def ticket_row(state: Mapping, cells: Mapping[str, str], number: str | None = No
 
 
 def _times(col: pd.Series) -> pd.Series:
-    """Lenient: a cell that is not a time is left empty (validation already tells the clerk)."""
+    """Naive local times; aware ones (the store's UTC) converted to Asia/Shanghai. Lenient: a cell that is
+    not a time is left empty (validation already tells the clerk)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         out = pd.to_datetime(col, errors="coerce", format="mixed")

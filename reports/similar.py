@@ -20,6 +20,7 @@ _WORD = re.compile(r"^(?:[\u4e00-\u9fff]+|[A-Za-z0-9]{2,})$")  # a Chinese word,
 _DIGITS = re.compile(r"^\d+$")
 
 THRESHOLD = 0.3        # cosine similarity above which two requests are the same matter
+MAX_CHARS = 300        # a request's gist is in its opening; tokenising 2,000 字 would only cost time
 NEIGHBOURS = 8         # edges kept per request: enough to chain a theme, bounded on 100,000 rows
 BUCKET_SIZE = 1500     # a k-means bucket is compared pairwise; buckets keep 100,000 rows linear
 
@@ -36,7 +37,7 @@ def tokenize(text: str) -> list[str]:
     """Words of a Chinese request (jieba, precise mode without HMM for speed), minus stop words and numbers,
     followed by the characters of each multi-character word, so 路灯损坏 and 路灯坏了 or 供水管 and 自来水管
     still share something (paraphrases are the rule in ledgers)."""
-    words = [w for w in _jieba().lcut(text or "", HMM=False)
+    words = [w for w in _jieba().lcut((text or "")[:MAX_CHARS], HMM=False)
              if w not in STOP_WORDS and _WORD.match(w) and not _DIGITS.match(w)]
     return words + [c for w in words if len(w) > 1 for c in w if c >= "\u4e00"]
 

@@ -229,3 +229,21 @@ def test_report_config_is_checked(tmp_path):
     toml.write_text('[report]\nrecipient = ["a@b.cn"]\n', encoding="utf-8")
     with pytest.raises(config_module.ConfigError, match="recipients"):
         config_module.load(toml, env={})
+
+
+def test_lights_listed_by_local_time_at_the_month_edge():
+    from reports.frames import Frames
+    tickets = tickets_frame(ticket_row(st, cells) for _, st, cells in ROWS)
+
+    def lights_at(at):
+        lights = pd.DataFrame({"ticket": ["〔2026〕第0001号"], "unit": [A], "light": ["red"],
+                               "milestone": ["resolve"], "at": [at]})
+        return bulletin.build(Frames(tickets, lights), Period.parse("2026-10"), profile=load("gangnan"),
+                              calendar=WorkCalendar.official(), themes=False)
+    # naive = local wall-clock time: 23:30 on 31 October is October's
+    b = lights_at(pd.Timestamp("2026-10-31 23:30"))
+    assert b.lights.values.tolist() == [["〔2026〕第0001号", A, "红灯", "办结", "2026-10-31 23:30"]]
+    assert b.metrics["unit"].loc[A, "red_lights"] == 1
+    # aware = the store's UTC: 16:30Z on 31 October is 00:30 on 1 November in Beijing, November's
+    b = lights_at(pd.Timestamp("2026-10-31 16:30", tz="UTC"))
+    assert b.lights.empty and b.metrics["unit"].loc[A, "red_lights"] == 0
