@@ -235,3 +235,13 @@ def suggestion_cell(suggestions: Sequence[Suggestion], limit: int = 500) -> str:
              for n, s in enumerate(suggestions, 1)]
     text = "\n".join(lines)
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def kb_cells(kb_entries: Sequence[Mapping], requests: Mapping[str, tuple[str | None, str | None]],
+             categories: Iterable[str] = ("咨询",), top: int = 3) -> dict[str, str]:
+    """The 知识库建议 cell per row for the cycle: requests is {row_id: (诉求类别, 主要诉求)}; rows of other
+    categories get no entry, 咨询 rows with no match get "" (so a stale suggestion is cleared)."""
+    wanted = set(categories)
+    rows = [(rid, text) for rid, (category, text) in requests.items() if category in wanted]
+    found = suggest(kb_entries, [text or "" for _, text in rows], top=top)
+    return {rid: suggestion_cell(s) for (rid, _), s in zip(rows, found)}

@@ -98,3 +98,10 @@ def test_suggestion_cell_fits_the_column():
 @pytest.mark.parametrize("text", ["", "   ", "12345", "!!!"])
 def test_tokenize_leaves_no_noise(text):
     assert similar.tokenize(text) == []
+
+
+def test_kb_cells_only_for_consultations():
+    cells = similar.kb_cells(KB, {"r1": ("咨询", "小微企业社保费减免申请条件"), "r2": ("投诉", "路灯坏了报修"),
+                                  "r3": ("咨询", "今天天气很好")})
+    assert set(cells) == {"r1", "r3"}
+    assert cells["r1"].startswith("1. 小微企业社保费减免政策") and cells["r3"] == ""
