@@ -46,7 +46,7 @@ def _analyzer():
     cache: dict[str, list[str]] = {}
 
     def analyze(text):
-        # Ledgers repeat phrasings; tokenising each distinct text once halves the work on real data.
+        # A vectorizer tokenises on fit and again on transform; jieba is the slow part, so run it once a text.
         got = cache.get(text)
         if got is None:
             got = cache[text] = tokenize(text)
