@@ -203,12 +203,18 @@ def test_monthly_bulletin_only_on_the_first_working_day_and_once(store, cfg):
 
 def test_metrics_page_shows_the_period(store, cfg):
     from app import create_app
-    app = create_app({"TESTING": True, "JIESU": cfg, "STORE": store,
-                      "CLOCK": lambda: utc("2026-11-20T10:00:00")})
+    app = create_app({"TESTING": True, "JIESU": cfg, "STORE": store, "SECRET_KEY": "test-secret",
+                      "SESSION_COOKIE_SECURE": False, "CLOCK": lambda: utc("2026-11-20T10:00:00")})
     client = app.test_client()
     page = client.get("/metrics/?period=2026-10")
-    if page.status_code == 302:  # the dashboard's login wall is installed: sign in as its tests do
-        pytest.skip("web login wall present: covered by the web tests' logged-in client")
+    if page.status_code == 302:  # the dashboard's login wall (web/auth.py) is installed: sign in through it
+        from werkzeug.security import generate_password_hash
+        from web_setup import login
+        store.user_save("coord", generate_password_hash("pw-reports-42", method="pbkdf2:sha256:2000"),
+                        "coordinator", utc("2026-11-20T10:00:00"))
+        assert "/login" in page.headers["Location"]
+        login(client, "coord", "pw-reports-42")
+        page = client.get("/metrics/?period=2026-10")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "66.7% (2/3)" in html and B in html and "督〔2026〕1号" in html
