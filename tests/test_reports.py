@@ -253,3 +253,23 @@ def test_lights_listed_by_local_time_at_the_month_edge():
     # aware = the store's UTC: 16:30Z on 31 October is 00:30 on 1 November in Beijing, November's
     b = lights_at(pd.Timestamp("2026-10-31 16:30", tz="UTC"))
     assert b.lights.empty and b.metrics["unit"].loc[A, "red_lights"] == 0
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_cell = st.one_of(st.none(), st.just(""), st.text(max_size=12), st.sampled_from(
+    ["2026-10-09T09:00:00", "2026-10-09 09:00", "2026-10-09", "不是时间", "是", "否", "满意", "属实"]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.none(), st.sampled_from(["N1", "N2", "N3"])), _cell,
+                          st.dictionaries(st.sampled_from(["办结时间", "回访时间", "满意度", "核查结论", "是否解决",
+                                                           "首次联系时间", "是否办结归档"]), _cell)), max_size=8))
+def test_tickets_frame_takes_any_cells(rows):
+    """Whatever clerks type, the frame is built: one row per number that has a readable 受理时间."""
+    frame = tickets_frame(ticket_row({"number": n, "received": r, "township": "T", "unit": "U"}, cells or {})
+                          for n, r, cells in rows)
+    readable = {n for n, r, _ in rows if n and r and not pd.isna(pd.to_datetime(r, errors="coerce", format="mixed"))}
+    assert set(frame["number"]) == readable and frame["number"].is_unique
+    for c in ("received", "resolved_at", "visited_at", "first_contact_at"):
+        assert str(frame[c].dtype).startswith("datetime64")
