@@ -8,6 +8,8 @@ def create_app(config=None):
     app.config.from_mapping(SECRET_KEY="dev")
     if config:
         app.config.from_mapping(config)
+    from web import metrics_page
+    metrics_page.init_app(app)
 
     @app.get("/healthz")
     def healthz():

@@ -140,6 +140,14 @@ class SchedulerConfig:
 
 
 @dataclass(frozen=True)
+class ReportConfig:
+    """The periodic bulletin: who receives it by mail (coordinators) and where its files are kept
+    (default var_dir/reports)."""
+    recipients: tuple[str, ...] = ()
+    out_dir: Path | None = None
+
+
+@dataclass(frozen=True)
 class IntakeSource:
     """Another intake source (a form's responses sheet, a 12345 export file) with its column map
     {source header: ledger header}."""
@@ -162,6 +170,7 @@ class Config:
     mail: MailConfig = MailConfig()
     web: WebConfig = WebConfig()
     scheduler: SchedulerConfig = SchedulerConfig()
+    report: ReportConfig = ReportConfig()
     intake_sources: tuple[IntakeSource, ...] = ()
     source: Path | None = None
 
@@ -174,7 +183,8 @@ class Config:
 # --- schema: every key a file may hold, its type, and how it is checked -------------------------------------
 
 _SECTIONS = {"ledger": LedgerConfig, "state": StateConfig, "mail": MailConfig, "web": WebConfig,
-             "scheduler": SchedulerConfig}
+             "scheduler": SchedulerConfig, "report": ReportConfig}
+_LISTS = {"recipients"}  # list-valued keys, read by their section's own code, not by the scalar loop
 _TOP = {"profile": str, "timezone": str, "var_dir": Path}
 _TYPE_WORDS = {str: ("文本", "a string"), int: ("整数", "an integer"), float: ("数字", "a number"),
                bool: ("true 或 false", "true or false"), Path: ("路径文本", "a path string")}
@@ -183,7 +193,7 @@ _TYPE_WORDS = {str: ("文本", "a string"), int: ("整数", "an integer"), float
 def _scalar_fields(cls) -> dict[str, type]:
     out = {}
     for f in dataclasses.fields(cls):
-        if f.name == "townships":
+        if f.name == "townships" or f.name in _LISTS:
             continue
         t = f.type.replace(" | None", "") if isinstance(f.type, str) else f.type
         out[f.name] = {"str": str, "int": int, "float": float, "bool": bool, "Path": Path}[t]
@@ -311,7 +321,7 @@ def load(path: str | os.PathLike | None = None, env: Mapping[str, str] | None = 
         if not isinstance(table, dict):
             raise ConfigError(section, "应为一个表 [section]", "expected a table", src)
         fields = _scalar_fields(cls)
-        extra = {"townships", "keys"} if section == "ledger" else set()
+        extra = {"townships", "keys"} if section == "ledger" else _LISTS if section == "report" else set()
         for key in table:
             if key not in fields and key not in extra:
                 raise _unknown(f"{section}.", key, set(fields) | extra, src)
@@ -324,6 +334,8 @@ def load(path: str | os.PathLike | None = None, env: Mapping[str, str] | None = 
             kwargs["townships"] = _townships(table.get("townships", []), file_base, src)
             if "keys" in table:
                 kwargs["townships"] = _keys_table(table["keys"], kwargs["townships"], src)
+        if section == "report" and "recipients" in table:
+            kwargs["recipients"] = _recipients(table["recipients"], src)
         sections[section] = cls(**kwargs)
 
     intake = data.get("intake", {})
@@ -349,7 +361,7 @@ def load(path: str | os.PathLike | None = None, env: Mapping[str, str] | None = 
         mail = dataclasses.replace(mail, mailbox=var_dir / "mailbox")
 
     cfg = Config(**top, ledger=ledger, state=state, mail=mail, web=sections["web"],
-                 scheduler=sections["scheduler"], intake_sources=intake_sources, source=source)
+                 scheduler=sections["scheduler"], report=sections["report"], intake_sources=intake_sources, source=source)
     _check(cfg, src)
     return cfg
 
@@ -360,6 +372,13 @@ def _anchor_sqlite(url: str, base: Path) -> str:
     if not m or m.group(2).startswith((":memory:", "/")) or m.group(2).startswith("file:"):
         return url
     return f"{m.group(1)}{base / m.group(2)}"
+
+
+def _recipients(items, src) -> tuple[str, ...]:
+    if not isinstance(items, list) or not all(isinstance(i, str) and "@" in i for i in items):
+        raise ConfigError("report.recipients", "应为邮箱地址列表，如 [\"coord@example.gov.cn\"]",
+                          'expected a list of e-mail addresses, e.g. ["coord@example.gov.cn"]', src)
+    return tuple(i.strip() for i in items)
 
 
 def _table_list(key: str, items, src) -> list[dict]:

@@ -33,6 +33,8 @@ def _register():
     intake_cmds.register(main)
     from cli import scan_cmds
     scan_cmds.register(main)
+    from cli import report_cmds
+    report_cmds.register(main)
 
 
 _register()

@@ -64,3 +64,29 @@ def calendar_check(config_path=None):
     """From 1 November, while next year's holidays are missing, the cycle raises a coordinators' flag;
     this daily job runs a cycle so the flag (and its dashboard line) is fresh every working morning."""
     sync(config_path)
+
+
+def monthly_bulletin(config_path=None, now=None) -> dict | None:
+    """On the first working day of a month (by the calendar: holidays and 调休): last month's bulletin
+    (xlsx + PDF) written under the report directory and queued once by mail to [report] recipients (outbox
+    key bulletin|YYYY-MM); on other days nothing. `now` (aware) is for tests. Returns what it did."""
+    with _job("monthly-bulletin", config_path) as (cfg, store, job_now):
+        return bulletin_if_due(cfg, store, now or job_now)
+
+
+def bulletin_if_due(cfg, store, now) -> dict | None:
+    from reports import bulletin, service
+    from reports.frames import frames_from_store
+    _, profile, cal = service.context(cfg, store)
+    period = service.due_bulletin(now.astimezone(cfg.tz).date(), cal)
+    if period is None:
+        return None
+    b = bulletin.build(frames_from_store(store), period, profile=profile, calendar=cal)
+    files = bulletin.write_files(b, service.out_dir(cfg))
+    key = f"bulletin|{period.start:%Y-%m}"
+    queued = False
+    if cfg.report.recipients:
+        queued = store.outbox_enqueue(key, service.bulletin_message(b, cfg.report.recipients, files), now=now)
+    else:
+        log.warning("bulletin %s written but not mailed: [report] recipients is empty", key)
+    return {"period": period.label, "files": [str(f) for f in files], "key": key, "queued": queued}

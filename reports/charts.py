@@ -1,0 +1,121 @@
+"""The bulletin's charts (matplotlib, CJK font from fonts-noto-cjk), shared by the PDF and the metrics page."""
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display on servers; must precede pyplot
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+
+from domain.metrics import METRIC_BY_NAME, rate  # noqa: E402
+
+CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans SC", "WenQuanYi Zen Hei", "Source Han Sans SC")
+MAIN_RATES = ("on_time_rate", "first_contact_rate", "resolution_rate", "satisfaction_rate")
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str:
+    """The family name of an installed CJK font, registered with matplotlib; an error says how to install one."""
+    for path in font_manager.findSystemFonts():
+        if "NotoSansCJK" in path and "Regular" in path or "NotoSansSC" in path:
+            font_manager.fontManager.addfont(path)
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    for family in CJK_FAMILIES:
+        if family in names:
+            return family
+    raise RuntimeError("找不到中文字体,请安装 fonts-noto-cjk(scripts/system-deps.sh) / "
+                       "no CJK font found: install fonts-noto-cjk (scripts/system-deps.sh)")
+
+
+def style() -> None:
+    """CJK text, a minus sign the font has, and TrueType (Type 42) embedding so PDF text can be extracted."""
+    plt.rcParams.update({"font.family": cjk_font(), "axes.unicode_minus": False, "pdf.fonttype": 42,
+                         "font.size": 10})
+
+
+def _figure(title: str, size=(11.69, 8.27)):
+    style()
+    fig, ax = plt.subplots(figsize=size)
+    ax.set_title(title, fontsize=14)
+    return fig, ax
+
+
+def trend_chart(trend, title: str = "受理与办结趋势(按月)"):
+    """Received and closed per month as grouped bars."""
+    fig, ax = _figure(title)
+    x = range(len(trend))
+    ax.bar([i - 0.2 for i in x], trend["received"], width=0.4, label="受理诉求数", color="#4472c4")
+    ax.bar([i + 0.2 for i in x], trend["closed"], width=0.4, label="办结数", color="#70ad47")
+    ax.set_xticks(list(x), [str(i) for i in trend.index], rotation=30, ha="right")
+    ax.set_ylabel("件")
+    ax.legend()
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def rates_chart(units, targets: dict, names=MAIN_RATES, title: str = "各承办单位指标完成情况"):
+    """One panel per rate: each unit's percentage as a bar, the profile's target as a dashed line;
+    a 0/0 rate is shown as "—", not as 0%."""
+    style()
+    fig, axes = plt.subplots(len(names), 1, figsize=(11.69, 8.27), sharex=True, squeeze=False)
+    fig.suptitle(title, fontsize=14)
+    labels = [str(u) for u in units.index]
+    for ax, name in zip(axes[:, 0], names):
+        values = [rate(r, name).percent for _, r in units.iterrows()]
+        ax.bar(range(len(labels)), [v or 0 for v in values], color="#4472c4")
+        for i, v in enumerate(values):
+            if v is None:
+                ax.text(i, 2, "—", ha="center", va="bottom", fontsize=8)
+        target = targets.get(name)
+        if target is not None:
+            ax.axhline(100 * target, color="#c00000", linestyle="--", linewidth=1)
+            ax.text(len(labels) - 0.5, 100 * target, f"目标 {100 * target:g}%", color="#c00000",
+                    ha="right", va="bottom", fontsize=8)
+        ax.set_ylim(0, 110)
+        ax.set_ylabel(METRIC_BY_NAME[name].label + "(%)", fontsize=8)
+        ax.grid(axis="y", alpha=0.3)
+    axes[-1, 0].set_xticks(range(len(labels)), labels, rotation=45, ha="right", fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def lights_chart(units, title: str = "各承办单位亮灯情况"):
+    """Yellow and red lights per unit (units with none left out), stacked."""
+    lit = units[(units["yellow_lights"] + units["red_lights"]) > 0]
+    fig, ax = _figure(title)
+    labels = [str(u) for u in lit.index]
+    ax.bar(range(len(lit)), lit["yellow_lights"], color="#ffc000", label="黄灯")
+    ax.bar(range(len(lit)), lit["red_lights"], bottom=lit["yellow_lights"], color="#c00000", label="红灯")
+    ax.set_xticks(range(len(lit)), labels, rotation=45, ha="right")
+    ax.set_ylabel("次")
+    if len(lit):
+        ax.legend()
+    else:
+        ax.text(0.5, 0.5, "本期无亮灯", transform=ax.transAxes, ha="center", fontsize=16)
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def categories_chart(categories, top: int = 10, title: str = "诉求类别(前十)"):
+    """The most received categories as horizontal bars, most at the top."""
+    head = categories.head(top).iloc[::-1]
+    fig, ax = _figure(title)
+    ax.barh([str(c) for c in head.index], head["received"], color="#4472c4")
+    for i, v in enumerate(head["received"]):
+        ax.text(v, i, f" {v}", va="center")
+    ax.set_xlabel("件")
+    fig.tight_layout()
+    return fig
+
+
+def png(fig, dpi: int = 100) -> bytes:
+    """The figure as PNG bytes (closed afterwards, so long runs do not keep figures alive)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    plt.close(fig)
+    return buf.getvalue()

@@ -1,0 +1,247 @@
+"""Similar requests grouped into themes (一件事到一类事) and knowledge-base answers suggested for 咨询 tickets."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Mapping, Sequence
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
+
+# Words every request shares; they would make unrelated requests look alike.
+STOP_WORDS = frozenset("""
+的 了 和 与 及 或 在 是 我 我们 我司 公司 企业 本 该 请 请求 希望 要求 反映 诉求 问题 情况 有关 相关 进行 一直
+已经 目前 现在 尽快 能否 是否 如何 怎么 什么 哪些 为 对 被 把 将 给 让 由 从 到 向 以 于 等 也 都 还 就 又 并 但
+因 因为 所以 导致 造成 影响 没有 不 无 未 一 个 多 很 这 那 其 之 这个 那个 协调 帮助 解决 处理 落实 办理
+""".split())
+_WORD = re.compile(r"^(?:[\u4e00-\u9fff]+|[A-Za-z0-9]{2,})$")  # a Chinese word, or a Latin/number token
+_DIGITS = re.compile(r"^\d+$")
+
+THRESHOLD = 0.3        # cosine similarity above which two requests are the same matter
+MAX_CHARS = 300        # a request's gist is in its opening; tokenising 2,000 字 would only cost time
+NEIGHBOURS = 8         # edges kept per request: enough to chain a theme, bounded on 100,000 rows
+BUCKET_SIZE = 1500     # a k-means bucket is compared pairwise; buckets keep 100,000 rows linear
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+    jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
+    jieba.initialize()
+    return jieba
+
+
+def tokenize(text: str) -> list[str]:
+    """Words of a Chinese request (jieba, precise mode without HMM for speed), minus stop words and numbers,
+    followed by the characters of each multi-character word, so 路灯损坏 and 路灯坏了 or 供水管 and 自来水管
+    still share something (paraphrases are the rule in ledgers)."""
+    words = [w for w in _jieba().lcut((text or "")[:MAX_CHARS], HMM=False)
+             if w not in STOP_WORDS and _WORD.match(w) and not _DIGITS.match(w)]
+    return words + [c for w in words if len(w) > 1 for c in w if c >= "\u4e00"]
+
+
+def _analyzer():
+    cache: dict[str, list[str]] = {}
+
+    def analyze(text):
+        # A vectorizer tokenises on fit and again on transform; jieba is the slow part, so run it once a text.
+        got = cache.get(text)
+        if got is None:
+            got = cache[text] = tokenize(text)
+        return got
+    return analyze
+
+
+def vectorize(texts: Sequence[str], *, fit_on: Sequence[str] | None = None):
+    """L2-normalised TF-IDF rows for texts (sublinear tf), with the vectorizer fitted on fit_on or the texts."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    vec = TfidfVectorizer(analyzer=_analyzer(), sublinear_tf=True, dtype=np.float32)
+    if fit_on is None:
+        return vec, vec.fit_transform(list(texts))
+    vec.fit(list(fit_on))
+    return vec, vec.transform(list(texts))
+
+
+def _pairs_above(X: csr_matrix, rows: np.ndarray, threshold: float, k: int = NEIGHBOURS):
+    """(i, j) pairs within rows: each row's k nearest rows with cosine ≥ threshold (X rows are unit length).
+    Keeping only the nearest bounds the edges at k per row even when a whole bucket is one matter."""
+    sub = X[rows]
+    chunk = max(1, 4_000_000 // len(rows))  # bounds one dense block even for a huge bucket
+    out_i, out_j = [], []
+    for s in range(0, len(rows), chunk):
+        sims = (sub[s:s + chunk] @ sub.T).toarray()
+        if sims.shape[1] > k:
+            nearest = np.argpartition(-sims, k, axis=1)[:, :k]
+        else:
+            nearest = np.broadcast_to(np.arange(sims.shape[1]), sims.shape)
+        picked = np.take_along_axis(sims, nearest, axis=1)
+        r, c = np.nonzero(picked >= threshold)
+        out_i.append(rows[r + s])
+        out_j.append(rows[nearest[r, c]])
+    return np.concatenate(out_i), np.concatenate(out_j)
+
+
+def _buckets(X: csr_matrix, seed: int = 0) -> list[np.ndarray]:
+    """Row index sets to compare pairwise: all rows when few, else k-means buckets of about BUCKET_SIZE."""
+    n = X.shape[0]
+    if n <= 2 * BUCKET_SIZE:
+        return [np.arange(n)]
+    from sklearn.cluster import MiniBatchKMeans
+    k = max(2, n // BUCKET_SIZE)
+    labels = MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=1, batch_size=4096,
+                             max_iter=20).fit_predict(X)
+    out = []
+    for b in range(k):
+        rows = np.flatnonzero(labels == b)
+        if len(rows) > 4 * BUCKET_SIZE and len(rows) < n:
+            # A bucket k-means left too big is split again, so no pairwise product grows quadratically.
+            out.extend(rows[r] for r in _buckets(X[rows], seed + 1))
+        elif len(rows):
+            out.append(rows)
+    return out
+
+
+def _linked(X: csr_matrix, threshold: float) -> np.ndarray:
+    """Connected components of the nearest-neighbour graph with edges of cosine ≥ threshold."""
+    n = X.shape[0]
+    ii, jj = [], []
+    for rows in _buckets(X):
+        i, j = _pairs_above(X, rows, threshold)
+        ii.append(i)
+        jj.append(j)
+    i, j = np.concatenate(ii), np.concatenate(jj)
+    graph = csr_matrix((np.ones(len(i), dtype=np.int8), (i, j)), shape=(n, n))
+    return connected_components(graph, directed=False)[1]
+
+
+def group_labels(X: csr_matrix, threshold: float = THRESHOLD) -> np.ndarray:
+    """A group id per row. First requests linked to near neighbours; then groups whose centroids are as
+    similar are merged, so two phrasings of one matter join even when each has closer copies of itself."""
+    n = X.shape[0]
+    if n == 0:
+        return np.array([], dtype=int)
+    from sklearn.preprocessing import normalize
+    first = _linked(X, threshold)
+    member = csr_matrix((np.ones(n, dtype=np.float32), (first, np.arange(n))), shape=(first.max() + 1, n))
+    centroids = normalize(member @ X)
+    return _linked(centroids, threshold)[first]
+
+
+def _cohesive(X: csr_matrix, labels: np.ndarray, threshold: float) -> np.ndarray:
+    """labels with -1 for rows less similar than threshold to their group's centroid: chains of loosely
+    related requests (single linkage) do not make a theme of everything."""
+    from sklearn.preprocessing import normalize
+    n = X.shape[0]
+    member = csr_matrix((np.ones(n, dtype=np.float32), (labels, np.arange(n))), shape=(labels.max() + 1, n))
+    centroids = normalize(member @ X)
+    closeness = np.asarray(X.multiply(centroids[labels]).sum(axis=1)).ravel()
+    return np.where(closeness >= threshold, labels, -1)
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A recurring problem: its keywords, how many requests, and example numbers (first ones received)."""
+    keywords: tuple[str, ...]
+    count: int
+    examples: tuple[str, ...]
+    members: tuple[int, ...]       # positions in the input
+
+    @property
+    def label(self) -> str:
+        return "、".join(self.keywords)
+
+
+def themes(texts: Sequence[str], numbers: Sequence[str] | None = None, *, min_count: int = 2,
+           threshold: float = THRESHOLD, examples: int = 3, keywords: int = 4, top: int | None = None) -> list[Theme]:
+    """Groups of similar requests with at least min_count members, largest first (ties: earliest first)."""
+    texts = ["" if t is None else str(t).strip() for t in texts]
+    numbers = list(numbers) if numbers is not None else [str(i + 1) for i in range(len(texts))]
+    if len(texts) < min_count:
+        return []
+    # Identical texts (a request filed twice, a template) are one point: grouped once, counted each time.
+    distinct, inverse = np.unique(np.array(texts, dtype=object), return_inverse=True)
+    try:
+        vec, X = vectorize(distinct.tolist())
+    except ValueError:  # no words at all (blank or punctuation-only requests)
+        return []
+    labels = _cohesive(X, group_labels(X, threshold), threshold)[inverse]
+    counts = np.bincount(labels[labels >= 0])
+    big = np.flatnonzero(counts >= min_count)
+    vocab = vec.get_feature_names_out()
+    order = np.argsort(labels, kind="stable")
+    starts = np.searchsorted(labels[order], big)  # -1 (no theme) sorts first and is never in big
+    out = []
+    for g, s in zip(big, starts):
+        members = order[s:s + counts[g]]
+        rows = X[inverse[members]]
+        if not rows.nnz:
+            continue  # requests with no words left (blank) are not a theme
+        weight = np.asarray(rows.sum(axis=0)).ravel()
+        words = [t for t in np.argsort(-weight, kind="stable") if len(vocab[t]) > 1][:keywords]
+        out.append(Theme(tuple(vocab[t] for t in words if weight[t] > 0), int(counts[g]),
+                         tuple(numbers[m] for m in members[:examples]), tuple(int(m) for m in members)))
+    out.sort(key=lambda th: (-th.count, th.members[0]))
+    return out[:top] if top else out
+
+
+# --- knowledge base -----------------------------------------------------------------------------------------
+
+KB_QUESTION, KB_ANSWER, KB_KEYWORDS, KB_BASIS, KB_UNIT = "问题", "答案", "关键词", "依据文件", "单位"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One knowledge-base entry suggested for a request, with its cosine score (0..1)."""
+    index: int
+    question: str
+    answer: str
+    basis: str
+    score: float
+
+
+def _kb_text(entry: Mapping) -> str:
+    return f"{entry.get(KB_QUESTION) or ''} {entry.get(KB_KEYWORDS) or ''}"
+
+
+def suggest(kb_entries: Sequence[Mapping], texts: Iterable[str], top: int = 3,
+            min_score: float = 0.15) -> list[list[Suggestion]]:
+    """For each text, the best-matching knowledge-base entries (rows of the 知识库 worksheet keyed by header:
+    问题, 答案, 关键词, 依据文件), best first, at most top, only those scoring at least min_score."""
+    texts = ["" if t is None else str(t) for t in texts]
+    entries = [e for e in kb_entries if (e.get(KB_QUESTION) or "").strip() and (e.get(KB_ANSWER) or "").strip()]
+    if not entries or not texts:
+        return [[] for _ in texts]
+    kb_texts = [_kb_text(e) for e in entries]
+    try:
+        vec, K = vectorize(kb_texts, fit_on=kb_texts + texts)
+    except ValueError:  # no words at all
+        return [[] for _ in texts]
+    T = vec.transform(texts)
+    sims = (T @ K.T).toarray()
+    out = []
+    for row in sims:
+        best = np.argsort(-row, kind="stable")[:top]
+        out.append([Suggestion(int(i), str(entries[i][KB_QUESTION]).strip(), str(entries[i][KB_ANSWER]).strip(),
+                               str(entries[i].get(KB_BASIS) or "").strip(), round(float(row[i]), 4))
+                    for i in best if row[i] >= min_score])
+    return out
+
+
+def suggestion_cell(suggestions: Sequence[Suggestion], limit: int = 500) -> str:
+    """The 知识库建议 cell: numbered question → answer lines, cut to the column's limit (500 字)."""
+    lines = [f"{n}. {s.question} → {s.answer}" + (f"(依据:{s.basis})" if s.basis else "")
+             for n, s in enumerate(suggestions, 1)]
+    text = "\n".join(lines)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def kb_cells(kb_entries: Sequence[Mapping], requests: Mapping[str, tuple[str | None, str | None]],
+             categories: Iterable[str] = ("咨询",), top: int = 3) -> dict[str, str]:
+    """The 知识库建议 cell per row for the cycle: requests is {row_id: (诉求类别, 主要诉求)}; rows of other
+    categories get no entry, 咨询 rows with no match get "" (so a stale suggestion is cleared)."""
+    wanted = set(categories)
+    rows = [(rid, text) for rid, (category, text) in requests.items() if category in wanted]
+    found = suggest(kb_entries, [text or "" for _, text in rows], top=top)
+    return {rid: suggestion_cell(s) for (rid, _), s in zip(rows, found)}
