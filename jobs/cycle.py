@@ -187,6 +187,7 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
         rules = dispatch_rules(reads)
         units = unit_directory(reads)
         unit_names = tuple(units) or None
+        knowledge, knowledge_tag = knowledge_base(reads)
         states = store.ticket_states()
         for msg in calendar_problems:
             wanted_flags["calendar:override"] = ("calendar_override", msg, None)
@@ -222,7 +223,7 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                 store.intake_update(sub.id, number=numbers[(sub.ledger_id, sub.row_id)])
 
         # 3. Dispatch, decide, and collect the service cells each row should show.
-        new_states, wants = [], {}
+        new_states, wants, kb_todo = [], {}, {}
         for lr, rows, problems, records in per_ledger:
             notes = summaries(problems, lr.title, len(rows))
             report.errors += sum(1 for p in problems if p.level == "error")
@@ -268,11 +269,18 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                     for f in decision.flags:
                         wanted_flags[f"{f.kind}:{lr.id}:{rid}"] = (f.kind, f.message, number)
                     state.update(_state_from_decision(decision, ticket, prior, local_now, values))
+                if knowledge and state["category"] == "咨询" and number:
+                    matter = _text(values.get("主要诉求"))
+                    state["kb"] = f"{knowledge_tag}|{matter}"
+                    if prior is None or prior.state.get("kb") != state["kb"]:
+                        kb_todo[key] = matter
                 status = state.get("status", "")
                 if prior is None or (prior.state, prior.number, prior.unit, prior.status) != \
                         (state, number, state.get("unit"), status):
                     new_states.append(TicketStateRecord(lr.id, rid, number, state.get("unit"), status, state))
                 wants[key] = (lr, row, want, fill)
+
+        _suggest_answers(knowledge, kb_todo, wants)
 
         if escalate:
             current = {**states, **{(s.ledger_id, s.row_id): s for s in new_states}}
@@ -368,6 +376,28 @@ def _round(prior) -> Round:
         return Round()
     s = prior.state
     return Round(s.get("round") or 1, clock.from_iso(s.get("returned")), clock.from_iso(s.get("last_visit")))
+
+
+def knowledge_base(reads) -> tuple[list[dict], str]:
+    """The 知识库 entries ({header: text}) and a tag that changes whenever one of them does."""
+    rows = district_sheet(reads, KNOWLEDGE_SHEET.name)
+    if not rows:
+        return [], ""
+    entries = [{h: _text(v) for h, v in zip(rows[0], r)} for r in rows[1:] if any(_text(v) for v in r)]
+    return entries, hashlib.blake2b(repr(entries).encode(), digest_size=8).hexdigest()
+
+
+def _suggest_answers(knowledge, todo: dict, wants) -> None:
+    """知识库建议 for the 咨询 tickets in `todo` ({key: matter}), so a clerk can answer on the spot. The cycle
+    lists only tickets whose matter or the knowledge base changed since their last suggestion: the text
+    model is not cheap."""
+    if not knowledge or not todo:
+        return
+    from reports.similar import kb_cells
+    keys = list(todo)
+    cells = kb_cells(knowledge, {str(i): ("咨询", todo[k]) for i, k in enumerate(keys)})
+    for i, key in enumerate(keys):
+        wants[key][2]["知识库建议"] = cells.get(str(i), "")
 
 
 def _known_dues(prior, inputs: str):

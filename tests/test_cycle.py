@@ -150,3 +150,18 @@ def test_demo_builds_a_district_that_validates_but_for_its_one_deliberate_mistak
     rows = rows_of(tmp_path / "demo.xlsx")
     unnumbered = [r for r in rows if not r["诉求编号"]]
     assert len(rows) == 25 and len(unnumbered) == 1 and "联系电话" in unnumbered[0]["校验结果"]
+
+
+def test_consultations_get_knowledge_base_suggestions_once(district):
+    cfg, path = district
+    make_workbook(path, [request(诉求类别="咨询", 主要诉求="稳岗返还政策怎么申请，需要什么材料"),
+                         request(诉求企业="乙公司", 诉求类别="求助")])
+    type_rows(path, "知识库", [
+        {"问题": "稳岗返还政策怎么申请？", "答案": "无需申请，免申即享，资金直接拨付。", "依据文件": "鲁人社字〔2023〕12号",
+         "关键词": "稳岗、返还"},
+        {"问题": "营业执照经营范围如何变更？", "答案": "在政务服务网在线办理。", "关键词": "营业执照、变更"}])
+    run_cycle(cfg, now=at("2026-11-02T12:00"))
+    consult, help_row = rows_of(path)
+    assert "稳岗返还" in (consult["知识库建议"] or "") and not help_row["知识库建议"]
+    again = run_cycle(cfg, now=at("2026-11-02T12:05"))
+    assert again.write_calls == 0
