@@ -17,12 +17,16 @@ def _register():
     # Each family adds its commands here; import order is the order shown in --help.
     from cli import calendar_cmds
     calendar_cmds.register(main)
+    from cli import ledger_cmds
+    ledger_cmds.register(main)
     from cli import validate_cmd
     validate_cmd.register(main)
     from cli import store_cmds
     store_cmds.register(main)
     from cli import server_cmds
     server_cmds.register(main)
+    from cli import cycle_cmds
+    cycle_cmds.register(main)
 
 
 _register()

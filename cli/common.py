@@ -11,9 +11,14 @@ class Context:
 
     @property
     def config(self):
+        """The loaded config; a mistake in it ends the command with the key to fix (exit 2)."""
         if self._config is None:
             import config as config_module
-            self._config = config_module.load(self.config_path)
+            try:
+                self._config = config_module.load(self.config_path)
+            except config_module.ConfigError as exc:
+                where = f"{exc.source}: " if exc.source else ""
+                fail(f"{where}配置项 {exc.key}: {exc.zh}", f"{where}config key {exc.key}: {exc.en}", 2)
         return self._config
 
 

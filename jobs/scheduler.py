@@ -19,16 +19,15 @@ LEASE_NAME = "scheduler"
 
 def build_scheduler(config, config_path: str | None) -> BackgroundScheduler:
     """A scheduler whose jobs persist in the state database, in the configured timezone."""
-    scheduler = BackgroundScheduler(
+    return BackgroundScheduler(
         jobstores={"default": SQLAlchemyJobStore(url=config.state.url, tablename="apscheduler_jobs")},
         job_defaults={"max_instances": 1},
         timezone=config.timezone,
     )
-    return scheduler
 
 
 def add_jobs(scheduler, config, config_path: str | None) -> None:
-    for spec in jobs(sync_minutes=config.schedule.sync_minutes):
+    for spec in jobs(sync_minutes=config.scheduler.sync_interval_minutes):
         scheduler.add_job(
             spec.func, spec.trigger, args=[config_path], id=spec.id, name=spec.id,
             misfire_grace_time=spec.misfire_grace_time, coalesce=spec.coalesce,
@@ -40,9 +39,9 @@ class LeasedScheduler:
     """Starts the scheduler only while this process holds the store's lease; a second process stands by
     and takes over when the first stops renewing (crash, shutdown)."""
 
-    def __init__(self, config, config_path, store, ttl_seconds: int = 60, holder: str | None = None):
+    def __init__(self, config, config_path, store, ttl_seconds: int | None = None, holder: str | None = None):
         self.config, self.config_path, self.store = config, config_path, store
-        self.ttl = ttl_seconds
+        self.ttl = ttl_seconds or config.scheduler.lease_ttl_seconds
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
         self.scheduler = None
         self._stop = threading.Event()

@@ -8,6 +8,8 @@ from email import message_from_bytes, policy
 
 import pypdf
 import pytest
+
+from config import MailConfig
 from aiosmtpd.controller import Controller
 
 from mail import (MailboxTransport, PermanentError, RetryPolicy, SmtpTransport, TransientError,
@@ -280,7 +282,7 @@ def test_smtp_login_when_configured(supervision):
 # --- the local mailbox and configuration -----------------------------------------------------------------
 
 def test_mailbox_is_the_default_and_keeps_whole_messages(tmp_path, supervision, box):
-    t = transport_from_config({}, tmp_path)
+    t = transport_from_config(MailConfig(), tmp_path)
     assert isinstance(t, MailboxTransport)
     queue_notice(box, "a", supervision, ["zhujian@zaoyang.example.gov.cn"], now=T0)
     queue_notice(box, "b", render(sample("reminder_letter")), ["jiaotong@gangnan.example.gov.cn"], now=T0)
@@ -301,16 +303,15 @@ def test_mailbox_that_cannot_be_written_is_a_transient_error(tmp_path, supervisi
     assert waiting(box)[0].last_error
 
 
-def test_smtp_from_config_with_password_from_environment(tmp_path):
-    t = transport_from_config({"host": "mail.example.gov.cn", "security": "starttls", "username": "jiesu"},
-                              tmp_path, environ={"JIESU_MAIL_PASSWORD": "pw"})
+def test_smtp_from_config_with_password_from_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("JIESU_SMTP_PASSWORD", "pw")
+    t = transport_from_config(MailConfig(host="mail.example.gov.cn", starttls=True, username="jiesu"), tmp_path)
     assert (t.host, t.port, t.security, t.password, t.timeout) == ("mail.example.gov.cn", 587, "starttls", "pw", 30)
     secret = tmp_path / "pw.txt"
     secret.write_text("from-file\n")
-    t = transport_from_config({"host": "h", "port": 8025, "password_file": str(secret)}, tmp_path, environ={})
-    assert (t.port, t.password) == (8025, "from-file")
-    with pytest.raises(ValueError, match="security"):
-        transport_from_config({"host": "h", "security": "tls"}, tmp_path)
+    t = transport_from_config(MailConfig(host="h", port=8025, password_file=secret), tmp_path)
+    assert (t.port, t.password, t.security) == (8025, "from-file", "none")
+    assert transport_from_config(MailConfig(host="h", ssl=True), tmp_path).security == "ssl"
 
 
 @pytest.fixture(scope="module")

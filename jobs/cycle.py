@@ -1,0 +1,418 @@
+"""The sync cycle: read every ledger, validate, number, dispatch, decide, write service cells back in one
+batch, and record what changed. Orchestration only: every decision is made in domain/ or sheets_schema/."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import profiles
+from connector import ledger_for
+from connector.base import ROW_ID_HEADER, CellWrite, LedgerError, new_row_id
+from domain import dispatch as dispatching
+from domain.calendar import OverrideError, WorkCalendar, parse_override_rows
+from domain.workflow import PENDING, Round, decide
+from jobs import clock
+from sheets_schema import (CALENDAR_SHEET, DISPATCH_SHEET, KNOWLEDGE_SHEET, LEDGER, SUPERVISION_SHEET,
+                           UNITS_SHEET, blocking_rows, read_records, summaries, validate_sheet)
+from sheets_schema.parse import normalize
+from sheets_schema.tickets import first_unit, ticket_from_values
+from store import NumberRequest, Store, TicketStateRecord
+
+log = logging.getLogger(__name__)
+
+OPTIONAL_SHEETS = (UNITS_SHEET.name, DISPATCH_SHEET.name, CALENDAR_SHEET.name, KNOWLEDGE_SHEET.name,
+                   SUPERVISION_SHEET.name)
+DUE_COLUMNS = {"contact": "应联系时限", "reply": "应答复时限", "resolve": "应办结时限"}
+
+
+@dataclass
+class LedgerRead:
+    """One township ledger as read this cycle."""
+    source: object
+    ledger: object
+    snapshot: object
+    title: str
+
+    @property
+    def grid(self):
+        return self.snapshot[self.title]
+
+    @property
+    def id(self) -> str:
+        return self.source.id
+
+
+@dataclass
+class CycleReport:
+    """What one cycle did, for the command line, the job log and tests."""
+    cycle_id: int | None = None
+    rows: int = 0
+    numbered: list[str] = field(default_factory=list)
+    errors: int = 0
+    warnings: int = 0
+    written_cells: int = 0
+    write_calls: int = 0
+    appended: int = 0
+    missed: list[str] = field(default_factory=list)
+    flags: int = 0
+    events: int = 0
+    pending_years: set = field(default_factory=set)
+    escalation: object = None
+
+    def summary(self) -> str:
+        return (f"周期 {self.cycle_id}: {self.rows} 行, 新编号 {len(self.numbered)}, 错误 {self.errors}, "
+                f"警告 {self.warnings}, 写回 {self.written_cells} 格 ({self.write_calls} 次), 追加 {self.appended} 行, "
+                f"事件 {self.events}, 待处理标记 {self.flags}"
+                + (f", 未能写回 {len(self.missed)}" if self.missed else ""))
+
+
+def open_ledgers(cfg) -> list[tuple[object, object]]:
+    """(source, Ledger) for every township ledger of the district."""
+    return [(source, ledger_for(cfg.ledger, source)) for source in cfg.ledger.sources()]
+
+
+def read_all(pairs) -> list[LedgerRead]:
+    reads = []
+    for source, ledger in pairs:
+        title = source.worksheet or LEDGER.name
+        try:
+            snapshot = ledger.read([title, *OPTIONAL_SHEETS])
+        except LedgerError:
+            snapshot = ledger.read([title])   # an older workbook without the other sheets: `jiesu init` adds them
+        reads.append(LedgerRead(source, ledger, snapshot, title))
+    return reads
+
+
+def _grid_rows(grid) -> list[list]:
+    return [list(grid.header)] + [list(r.values) for r in grid.rows]
+
+
+def district_sheet(reads, name) -> list[list] | None:
+    """A district-wide sheet (承办单位, 派单目录, 工作日历 …) from every ledger that has it, headers of the first."""
+    found = [r.snapshot.grids[name] for r in reads if name in r.snapshot.grids]
+    if not found:
+        return None
+    rows = _grid_rows(found[0])
+    for g in found[1:]:
+        index = {h: i for i, h in enumerate(g.header)}
+        for row in g.rows:
+            rows.append([row.values[index[h]] if h in index and index[h] < len(row.values) else None
+                         for h in found[0].header])
+    return rows
+
+
+def build_calendar(reads) -> tuple[WorkCalendar, list[str]]:
+    """Official data plus the 工作日历 sheet; a bad override row is reported, never half-applied."""
+    rows = district_sheet(reads, CALENDAR_SHEET.name)
+    if not rows or len(rows) < 2:
+        return WorkCalendar.official(), []
+    header = rows[0]
+    records = [dict(zip(header, r)) for r in rows[1:] if any(v not in (None, "") for v in r)]
+    try:
+        return WorkCalendar.official(parse_override_rows(records)), []
+    except OverrideError as exc:
+        return WorkCalendar.official(), [exc.zh]
+
+
+def dispatch_rules(reads) -> list[dispatching.DispatchRule]:
+    rows = district_sheet(reads, DISPATCH_SHEET.name)
+    if not rows:
+        return []
+    out = []
+    for rec in read_records(DISPATCH_SHEET, rows):
+        v = rec.values
+        lead = first_unit(v.get("牵头单位"))
+        if not lead:
+            continue
+        keywords = tuple(k for k in normalize(v.get("关键词") or "").replace("，", "、").replace(",", "、").split("、") if k)
+        out.append(dispatching.DispatchRule(v.get("诉求类别"), keywords, lead, tuple(v.get("配合单位") or ())))
+    return out
+
+
+def unit_directory(reads) -> dict[str, dict]:
+    """承办单位 by name: {header: value} (handler, emails, head …)."""
+    rows = district_sheet(reads, UNITS_SHEET.name)
+    if not rows:
+        return {}
+    return {rec.values["单位名称"]: rec.values for rec in read_records(UNITS_SHEET, rows) if rec.values.get("单位名称")}
+
+
+def _text(value) -> str:
+    """A cell's value as the service compares it with what it wants to write."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime):
+        return value.strftime(clock.CELL_FORMAT)
+    return str(value).strip()
+
+
+def run_cycle(cfg, *, now: datetime | None = None, escalate: bool = False, store: Store | None = None,
+              ledgers=None) -> CycleReport:
+    """One full cycle over all ledgers of the district at `now` (aware; default: the real clock)."""
+    now = now or clock.parse_now(None, cfg.timezone)
+    own_store = store is None
+    store = store or Store.from_config(cfg)
+    try:
+        return _run(cfg, store, now, escalate, ledgers)
+    finally:
+        if own_store:
+            store.close()
+
+
+def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleReport:
+    zone = cfg.timezone
+    local_now = clock.to_local(now, zone)
+    profile = profiles.load(cfg.profile)
+    report = CycleReport()
+    report.cycle_id = store.cycle_start(now, kind="scan" if escalate else "sync")
+    try:
+        reads = read_all(ledgers or open_ledgers(cfg))
+        calendar, calendar_problems = build_calendar(reads)
+        rules = dispatch_rules(reads)
+        units = unit_directory(reads)
+        unit_names = tuple(units) or None
+        states = store.ticket_states()
+        wanted_flags: dict[str, tuple[str, str, str | None]] = {}
+        for msg in calendar_problems:
+            wanted_flags["calendar:override"] = ("calendar_override", msg, None)
+        if local_now.month >= 11 and local_now.year + 1 not in calendar.known_years:
+            wanted_flags[f"calendar:{local_now.year + 1}"] = (
+                "calendar_missing", f"请在工作日历中录入{local_now.year + 1}年节假日安排", None)
+
+        # 1. Validate every ledger; give rows without an identity one, in a first small write, so that a
+        #    number is only ever bound to an identity that is already in the sheet (no gap after a crash).
+        per_ledger = []
+        for lr in reads:
+            rows = _grid_rows(lr.grid)
+            problems = validate_sheet(LEDGER, rows, title=lr.title, profile=profile, units=unit_names)
+            records = read_records(LEDGER, rows, profile)
+            per_ledger.append((lr, rows, problems, records))
+        _assign_identities(per_ledger, store, now, report)
+
+        # 2. Number every valid row, all ledgers in one call (numbers run across the district).
+        requests = []
+        for lr, rows, problems, records in per_ledger:
+            blocked = blocking_rows(problems, lr.title)
+            for rec, row in zip(records, lr.grid.rows):
+                rid = lr.grid.row_id(row)
+                received = rec.values.get("受理时间")
+                if rid and rec.row not in blocked and received is not None:
+                    requests.append(NumberRequest(lr.id, rid, clock.to_utc(received, zone).astimezone(
+                        clock.ZoneInfo(zone))))
+        numbers = store.assign_numbers(profile, requests, now) if requests else {}
+
+        # 3. Dispatch, decide, and collect the service cells each row should show.
+        new_states, wants = [], {}
+        for lr, rows, problems, records in per_ledger:
+            notes = summaries(problems, lr.title, len(rows))
+            report.errors += sum(1 for p in problems if p.level == "error")
+            report.warnings += sum(1 for p in problems if p.level == "warning")
+            for rec, row in zip(records, lr.grid.rows):
+                rid = lr.grid.row_id(row)
+                if not rid:
+                    continue
+                report.rows += 1
+                number = numbers.get((lr.id, rid))
+                key = (lr.id, rid)
+                prior = states.get(key)
+                values = dict(rec.values)
+                want = {"校验结果": notes.get(rec.row, "")}
+                if number:
+                    want["诉求编号"] = number
+                state = {"number": number, "township": values.get("所属镇街") or lr.source.name,
+                         "category": values.get("诉求类别"), "problem_type": values.get("问题类型"),
+                         "errors": rec.row in blocking_rows(problems, lr.title)}
+                fill = {}
+                if number and not values.get("承办单位") and rules:
+                    d = dispatching.choose(rules, values.get("诉求类别"), values.get("主要诉求") or "",
+                                           values.get("投诉对象"))
+                    if d.lead:
+                        fill = {"承办单位": d.lead, **({"配合单位": "、".join(d.co_units)} if d.co_units else {})}
+                        values["承办单位"] = (d.lead,)
+                    elif d.conflict:
+                        wanted_flags[f"dispatch:{lr.id}:{rid}"] = ("dispatch_conflict", d.conflict, number)
+                ticket = ticket_from_values(values) if number else None
+                if ticket is not None:
+                    decision = decide(profile, calendar, ticket, _round(prior), local_now)
+                    want.update(_due_cells(decision))
+                    want["办理轮次"] = str(decision.round.number)
+                    want["督办状态"] = decision.status
+                    if decision.unknown_year:
+                        report.pending_years.add(decision.unknown_year)
+                    for f in decision.flags:
+                        wanted_flags[f"{f.kind}:{lr.id}:{rid}"] = (f.kind, f.message, number)
+                    state.update(_state_from_decision(decision, ticket, prior, local_now, values))
+                status = state.get("status", "")
+                new_states.append(TicketStateRecord(lr.id, rid, number, state.get("unit"), status or "",
+                                                    state))
+                wants[key] = (lr, row, want, fill)
+
+        if escalate:
+            report.escalation = _escalate(cfg, store, profile, calendar, new_states, units, now, wants)
+
+        # 4. Write back what differs, one batch per ledger; nothing at all when nothing changed.
+        for lr, rows, problems, records in per_ledger:
+            writes = []
+            for (lid, rid), (lr2, row, want, fill) in wants.items():
+                if lid != lr.id:
+                    continue
+                diff = {h: v for h, v in want.items()
+                        if h in lr.grid._index and _text(lr.grid.value(row, h)) != _text(v)}
+                if diff:
+                    writes.append(CellWrite(lr.grid.ref(row, lr.ledger.service_headers), diff))
+                if fill:
+                    _fill_blank(lr, row, fill, writes)
+            appends = _supervision_appends(report.escalation, lr)
+            if writes or appends:
+                result = lr.ledger.write(writes, appends or None)
+                report.write_calls += 1
+                report.written_cells += sum(len(w.values) for w in writes)
+                report.missed += [f"{lr.id}:{m.ref.row_id or m.ref.number}: {m.reason}" for m in result.missed]
+
+        # 5. Remember: ticket states, row snapshots and events, flags.
+        store.save_ticket_states(new_states, now)
+        for lr, rows, problems, records in per_ledger:
+            cells = {}
+            for (lid, rid), (lr2, row, want, fill) in wants.items():
+                if lid == lr.id:
+                    cells[rid] = {**{h: _text(v) for h, v in lr.grid.record(row).items() if h != ROW_ID_HEADER},
+                                  **{h: _text(v) for h, v in want.items() if h in lr.grid._index}}
+            nums = {rid: numbers[(lr.id, rid)] for (lid, rid) in numbers if lid == lr.id}
+            report.events += len(store.record_rows(lr.id, cells, now, cycle_id=report.cycle_id, numbers=nums,
+                                                   complete=True))
+        _sync_flags(store, wanted_flags, now)
+        report.flags = len(wanted_flags)
+        report.numbered = sorted(n for k, n in numbers.items() if not (states.get(k) and states[k].number))
+        store.cycle_finish(report.cycle_id, now, "ok", report.summary())
+        return report
+    except Exception as exc:
+        store.cycle_finish(report.cycle_id, now, "failed", f"{type(exc).__name__}: {exc}")
+        raise
+
+
+def _assign_identities(per_ledger, store, now, report) -> None:
+    """Rows typed since the last cycle get a 记录标识 (and pending web submissions are appended) in one write
+    per ledger; the in-memory grid is updated so the rest of the cycle sees the identities."""
+    pending = store.intake_pending()
+    for i, (lr, rows, problems, records) in enumerate(per_ledger):
+        new = [(idx, row) for idx, row in enumerate(lr.grid.rows) if not lr.grid.row_id(row)
+               and any(v not in (None, "") for v in row.values)]
+        appends = _intake_rows(pending, lr) if i == 0 and pending else []
+        if not new and not appends:
+            continue
+        writes = [CellWrite(lr.grid.ref(row, lr.ledger.service_headers), {ROW_ID_HEADER: new_row_id()})
+                  for _, row in new]
+        result = lr.ledger.write(writes, {lr.title: [fields for _, fields in appends]} if appends else None)
+        report.write_calls += 1
+        landed = {id(l.ref): l.row_id for l in result.landed}
+        id_col = lr.grid.col(ROW_ID_HEADER)
+        for (idx, row), w in zip(new, writes):
+            rid = landed.get(id(w.ref))
+            if rid and id_col is not None:
+                values = list(row.values) + [None] * max(0, id_col + 1 - len(row.values))
+                values[id_col] = rid
+                lr.grid.rows[idx] = type(row)(row.number, tuple(values))
+        report.missed += [f"{lr.id}:{m.ref.number}: {m.reason}" for m in result.missed]
+        for (submission, _), rid in zip(appends, result.appended.get(lr.title, [])):
+            store.intake_update(submission.id, ledger_id=lr.id, row_id=rid, appended_at=now)
+            report.appended += 1
+
+
+def _intake_rows(pending, lr) -> list[tuple[object, dict]]:
+    """Web submissions as ledger rows ({header: value}); only the ledger's own headers are written."""
+    out = []
+    for sub in pending:
+        fields = {h: v for h, v in (sub.fields or {}).items() if h in lr.grid._index and h != ROW_ID_HEADER}
+        fields.setdefault("受理时间", clock.cell(clock.to_local(sub.received_at, "Asia/Shanghai")))
+        fields.setdefault("渠道", "政府网站")
+        out.append((sub, fields))
+    return out
+
+
+def _round(prior) -> Round:
+    if prior is None:
+        return Round()
+    s = prior.state
+    return Round(s.get("round") or 1, clock.from_iso(s.get("returned")), clock.from_iso(s.get("last_visit")))
+
+
+def _due_cells(decision) -> dict[str, str]:
+    if decision.status == PENDING:
+        return {col: "待定" for col in DUE_COLUMNS.values()}
+    return {DUE_COLUMNS[m]: clock.cell(d.at) for m, d in decision.dues.items() if m in DUE_COLUMNS}
+
+
+def _state_from_decision(decision, ticket, prior, local_now, values) -> dict:
+    """The ticket state's decision part (see docs/architecture.md); first-seen times are kept from before."""
+    before = prior.state if prior else {}
+    dues = {m: clock.iso(d.at) for m, d in decision.dues.items()}
+    original = before.get("resolve_due_original")
+    if original is None and decision.round.number == 1 and ticket.extension_approval != "同意":
+        original = dues.get("resolve")
+    approved_at = before.get("extension_approved_at")
+    if approved_at is None and ticket.extension_approval == "同意":
+        approved_at = clock.iso(local_now)
+    closed_at = before.get("closed_at")
+    if decision.status == "已办结" and closed_at is None:
+        closed_at = clock.iso(local_now)
+    return {
+        "received": clock.iso(ticket.received), "unit": ticket.unit,
+        "co_units": list(values.get("配合单位") or ()),
+        "round": decision.round.number, "returned": clock.iso(decision.round.returned),
+        "last_visit": clock.iso(decision.round.last_visit_counted),
+        "dues": dues, "explain": {m: d.explain for m, d in decision.dues.items()},
+        "resolve_due_original": original, "extension_approved_at": approved_at,
+        "reopened_at": before.get("reopened_at") or (clock.iso(decision.round.returned)
+                                                     if decision.round.number > 1 else None),
+        "closed_at": closed_at, "stage": decision.stage, "status": decision.status,
+        "overdue": list(decision.overdue), "due_soon": list(decision.due_soon),
+        "flags": [{"kind": f.kind, "message": f.message} for f in decision.flags],
+        "unknown_year": decision.unknown_year,
+    }
+
+
+def _sync_flags(store, wanted: dict, now) -> None:
+    """Open the flags this cycle found, close the cycle's own flags that no longer apply."""
+    for key, (kind, message, ticket) in wanted.items():
+        store.raise_flag(key, kind, message, now, ticket=ticket)
+    for flag in store.flags(open_only=True):
+        if flag.key not in wanted and flag.kind in CYCLE_FLAG_KINDS:
+            store.resolve_flag(flag.key, now)
+
+
+# Flags the cycle raises and therefore also closes (others belong to the scan or to people).
+CYCLE_FLAG_KINDS = {"calendar_missing", "calendar_override", "dispatch_conflict", "self_complaint", "returned",
+                    "extension_pending", "unsatisfied_after_redo", "deadline_input"}
+
+
+def _escalate(cfg, store, profile, calendar, new_states, units, now, wants):
+    """The scan's step (jobs/scan.py): lights, notices, reminders; its cells join this cycle's one write."""
+    from jobs.scan import escalate
+    states = {(s.ledger_id, s.row_id): s for s in new_states}
+    result = escalate(store, profile, calendar, states, units, now, issuer=cfg_issuer(cfg, profile))
+    for key, cells in result.cells.items():
+        if key in wants:
+            wants[key][2].update(cells)
+    return result
+
+
+def cfg_issuer(cfg, profile) -> str:
+    """Who signs notices: the configured office, else the profile's district coordinator office."""
+    return getattr(getattr(cfg, "notices", None), "issuer", None) or f"{profile.name}营商环境工作办公室"
+
+
+def _supervision_appends(escalation, lr) -> dict:
+    """The scan's 督办记录 rows go to the first ledger workbook that has that sheet."""
+    rows = getattr(escalation, "log_rows", None)
+    if not rows or SUPERVISION_SHEET.name not in lr.snapshot.grids or getattr(escalation, "_logged", False):
+        return {}
+    escalation._logged = True
+    return {SUPERVISION_SHEET.name: rows}
+
+
+def _fill_blank(lr, row, fill, writes) -> None:
+    """Dispatch fills 承办单位/配合单位 only while a person has left them blank (checked again at write time)."""
+    writes.append(CellWrite(lr.grid.ref(row, lr.ledger.service_headers), fill, only_if_blank=True))

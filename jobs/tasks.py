@@ -1,0 +1,58 @@
+"""The functions the scheduler runs (referenced by text in jobs/schedule.py); each takes the config path,
+loads what it needs, and records its run in the store."""
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+
+log = logging.getLogger(__name__)
+
+
+@contextmanager
+def _job(job_id: str, config_path):
+    """Config and store for one job run, with the run recorded (and its error kept) in the store."""
+    import config as config_module
+    from jobs import clock
+    from store import Store
+    cfg = config_module.load(config_path)
+    now = clock.parse_now(None, cfg.timezone)
+    with Store.from_config(cfg) as store:
+        run = store.job_run_start(job_id, now)
+        try:
+            yield cfg, store, now
+        except Exception as exc:
+            store.job_run_finish(run, clock.parse_now(None, cfg.timezone), "failed", f"{type(exc).__name__}: {exc}")
+            log.exception("job %s failed", job_id)
+            raise
+        store.job_run_finish(run, clock.parse_now(None, cfg.timezone), "ok")
+
+
+def sync(config_path=None):
+    from jobs.cycle import run_cycle
+    with _job("sync", config_path) as (cfg, store, now):
+        log.info(run_cycle(cfg, now=now, store=store).summary())
+
+
+def scan(config_path=None):
+    from jobs.cycle import run_cycle
+    with _job("scan", config_path) as (cfg, store, now):
+        log.info(run_cycle(cfg, now=now, store=store, escalate=True).summary())
+        deliver(cfg, store, now)
+
+
+def deliver_outbox(config_path=None):
+    with _job("outbox", config_path) as (cfg, store, now):
+        deliver(cfg, store, now)
+
+
+def deliver(cfg, store, now):
+    """Send what the outbox holds that is due, through the configured transport."""
+    import mail
+    transport = mail.transport_from_config(cfg.mail, cfg.var_dir)
+    return mail.deliver(store, transport, now, sender=cfg.mail.sender)
+
+
+def calendar_check(config_path=None):
+    """From 1 November, while next year's holidays are missing, the cycle raises a coordinators' flag;
+    this daily job runs a cycle so the flag (and its dashboard line) is fresh every working morning."""
+    sync(config_path)
