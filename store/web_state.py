@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select, update
 
 from store.base import StoreBase
-from store.models import Attempt, CycleRequest, Decision, Nonce, User
+from store.activity import Submission, _submission
+from store.models import Attempt, CycleRequest, Decision, Event, IntakeSubmission, Nonce, User
 
 ROLES = ("coordinator", "township", "unit")
 
@@ -121,6 +122,21 @@ class WebStateMixin(StoreBase):
         t = CycleRequest.__table__
         with self._read() as conn:
             return list(conn.execute(select(t.c.ledger_id).order_by(t.c.requested_at)).scalars())
+
+    def event_add(self, ledger_id: str, row_id: str, column: str, old_value: str | None, new_value: str | None,
+                  now: datetime, *, actor: str, number: str | None = None) -> None:
+        """Log a decision that changes no ledger cell (e.g. a 约谈通知书 decided), with its actor."""
+        with self._tx() as conn:
+            conn.execute(Event.__table__.insert().values(
+                ledger_id=ledger_id, row_id=row_id, number=number, column=column, old_value=old_value,
+                new_value=new_value, seen_at=now, cycle_id=None, actor=actor))
+
+    def intake_by_source_key(self, source_key: str) -> Submission | None:
+        """The submission kept under `source_key` (the web form's is "web:" + its receipt code)."""
+        t = IntakeSubmission.__table__
+        with self._read() as conn:
+            row = conn.execute(select(t).where(t.c.source_key == source_key)).mappings().first()
+        return _submission(row) if row else None
 
     # --- coordinator decisions ----------------------------------------------------------------------------
     def decision_add(self, kind: str, ledger_id: str, row_id: str, detail: dict, actor: str, now: datetime, *,

@@ -8,8 +8,12 @@ from dataclasses import dataclass, field
 from web.auth import Viewer
 
 LIGHTS = ("红灯", "黄灯")
-# Flag kinds, in the order a coordinator should look at them after the lights and the due-soon tickets.
-FLAG_ORDER = ("疑似不予受理", "疑似重复", "投诉对象为承办单位")
+FLAG_LABELS = {"calendar_missing": "缺节假日安排", "calendar_override": "工作日历更正", "dispatch_conflict": "派单冲突",
+               "self_complaint": "投诉对象为承办单位", "returned": "已回退待派单", "extension_pending": "延期待审批",
+               "unsatisfied_after_redo": "二次办理仍不满意", "deadline_input": "时限无法计算",
+               "exclusion": "疑似不予受理", "duplicate": "疑似重复"}
+# Screening warnings the cycle writes into 校验结果; the dashboard raises them as flags too.
+_SCREENING = (("疑似不予受理", "exclusion"), ("疑似重复", "duplicate"))
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,11 @@ class Ticket:
 
     @property
     def flags(self) -> list[dict]:
-        return list(self.state.get("flags") or ())
+        """The cycle's coordinator flags, plus 疑似不予受理 / 疑似重复 from the row's 校验结果."""
+        out = list(self.state.get("flags") or ())
+        summary = self.cells.get("校验结果", "")
+        out += [{"kind": kind, "message": summary} for word, kind in _SCREENING if word in summary]
+        return out
 
     @property
     def urgency(self) -> int:
