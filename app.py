@@ -9,6 +9,7 @@ def create_app(config=None):
     from web import api, auth, context, dashboard, hooks, intake, security, tickets, track
 
     app = Flask(__name__, template_folder="templates")
+    app.config.from_mapping(security.DEFAULTS)
     if config:
         app.config.from_mapping(config)
     context.init_app(app)

@@ -68,6 +68,12 @@ def client_address() -> str:
     return request.remote_addr or "?"
 
 
+# Applied before the caller's mapping (Flask's own defaults would otherwise win: e.g. Secure is off there).
+DEFAULTS = {"SESSION_COOKIE_SECURE": True, "SESSION_COOKIE_HTTPONLY": True, "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_NAME": "jiesu_session", "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
+            "MAX_CONTENT_LENGTH": 12 * 1024 * 1024}
+
+
 def init_app(app) -> None:
     if not app.config.get("SECRET_KEY"):
         key = app.extensions["jiesu"].cfg.web.secret_key()
@@ -76,12 +82,7 @@ def init_app(app) -> None:
             log.warning("JIESU_SECRET_KEY 未设置，使用临时会话密钥 / no session secret set: using a random one")
             key = secrets.token_urlsafe(48)
         app.config["SECRET_KEY"] = key
-    app.config.setdefault("SESSION_COOKIE_SECURE", True)
     app.config["SESSION_COOKIE_HTTPONLY"] = True
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_NAME", "jiesu_session")
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=8))
-    app.config.setdefault("MAX_CONTENT_LENGTH", 12 * 1024 * 1024)
     app.before_request(_check_csrf)
     app.after_request(_headers)
     app.jinja_env.globals["csrf_token"] = csrf_token
