@@ -10,7 +10,7 @@ from connector import open_ledger
 from connector.setup import default_spec
 from jobs.cycle import run_cycle
 from store import Store
-from web.auth import hash_password
+from werkzeug.security import generate_password_hash
 
 NOW = datetime(2026, 11, 5, 2, 0, tzinfo=timezone.utc)     # 2026-11-05 10:00 in Shanghai, a Thursday
 PASSWORD = "correct horse 42"
@@ -29,19 +29,44 @@ ROWS = [
 ]
 
 
-def build(tmp_path, now=NOW, secret="hook-secret"):
-    """(app, cfg, store): the ledger at tmp_path/ledger.xlsx holds ROWS after one real cycle at `now`."""
-    cfg = config_module.load(None, env={"JIESU_VAR_DIR": str(tmp_path), "JIESU_PROFILE": "yicheng"})
+_TEMPLATE: dict = {}
+
+
+def _config(folder):
+    return config_module.load(None, env={"JIESU_VAR_DIR": str(folder), "JIESU_PROFILE": "yicheng"})
+
+
+def _make(folder, now):
+    cfg = _config(folder)
     ledger = open_ledger("xlsx", path=cfg.ledger.path)
     ledger.init(default_spec())
     ledger.append("承办单位", [{"单位名称": n, "经办人": p, "经办人电话": t, "经办人邮箱": m} for n, p, t, m in UNITS])
     ledger.append("台账", ROWS)
+    with Store.from_config(cfg) as store:
+        run_cycle(cfg, now=now, store=store)
+        # A cheaper hash than the default scrypt keeps the tests quick; check_password_hash reads any method.
+        digest = generate_password_hash(PASSWORD, method="pbkdf2:sha256:2000")
+        for name, role, unit, township in (("coord", "coordinator", None, None), ("zj", "unit", "区住建局", None),
+                                           ("rs", "unit", "区人社局", None), ("clerk", "township", None, "台账"),
+                                           ("other", "township", None, "吴林街道")):
+            store.user_save(name, digest, role, now, unit=unit, township=township)
+
+
+def build(tmp_path, now=NOW, secret="hook-secret"):
+    """(app, cfg, store): the ledger at tmp_path/ledger.xlsx holds ROWS after one real cycle at `now`
+    (made once per test session and copied, since every test may change it)."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+    if now not in _TEMPLATE:
+        folder = Path(tempfile.mkdtemp(prefix="jiesu-web-"))
+        _make(folder, now)
+        _TEMPLATE[now] = folder
+    for f in _TEMPLATE[now].iterdir():
+        if f.is_file():
+            shutil.copy2(f, tmp_path / f.name)
+    cfg = _config(tmp_path)
     store = Store.from_config(cfg)
-    run_cycle(cfg, now=now, store=store)
-    for name, role, unit, township in (("coord", "coordinator", None, None), ("zj", "unit", "区住建局", None),
-                                       ("rs", "unit", "区人社局", None), ("clerk", "township", None, "台账"),
-                                       ("other", "township", None, "吴林街道")):
-        store.user_save(name, hash_password(PASSWORD), role, now, unit=unit, township=township)
     clock = {"now": now}
     app = create_app({"TESTING": True, "JIESU": cfg, "STORE": store, "CLOCK": lambda: clock["now"],
                       "WEBHOOK_SECRET": secret, "SECRET_KEY": "test-secret", "SESSION_COOKIE_SECURE": False})

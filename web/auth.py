@@ -18,8 +18,14 @@ PUBLIC = {"auth.login", "intake.form", "intake.receipt", "track.lookup", "hooks.
 LOGIN_FAILURES_PER_NAME = 5
 LOGIN_FAILURES_PER_ADDRESS = 20
 LOGIN_WINDOW_SECONDS = 15 * 60
-# Checked when the name does not exist, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-password")
+_DUMMY: list[str] = []
+
+
+def _dummy_hash() -> str:
+    # Checked when the name does not exist, so a wrong name costs as long as a wrong password.
+    if not _DUMMY:
+        _DUMMY.append(generate_password_hash("not-a-password"))
+    return _DUMMY[0]
 
 
 @dataclass(frozen=True)
@@ -94,7 +100,7 @@ def login():
                 or security.limited("login", f"addr:{address}", LOGIN_FAILURES_PER_ADDRESS, LOGIN_WINDOW_SECONDS)):
             return render_template("web/login.html", error="登录失败次数过多，请 15 分钟后再试", name=name), 429
         rec = res().store.user_get(name) if name else None
-        ok = check_password_hash(rec.password_hash if rec else _DUMMY_HASH, password) and bool(rec and rec.active)
+        ok = check_password_hash(rec.password_hash if rec else _dummy_hash(), password) and bool(rec and rec.active)
         security.note("login", f"name:{name}", ok)
         security.note("login", f"addr:{address}", ok)
         if ok:
