@@ -91,3 +91,19 @@ def ticket_of(store, enterprise_start: str):
     """(ledger_id, row_id) of the ticket whose 诉求企业 begins with `enterprise_start`."""
     snaps = store.snapshots("台账")
     return next(("台账", rid) for rid, cells in snaps.items() if cells.get("诉求企业", "").startswith(enterprise_start))
+
+
+class Served:
+    """The app served by waitress on 127.0.0.1 (free port) in a thread: `.url`, `.stop()`."""
+
+    def __init__(self, app):
+        import threading
+        from waitress.server import create_server
+        self.server = create_server(app, host="127.0.0.1", port=0, threads=4)
+        self.url = f"http://127.0.0.1:{self.server.effective_port}"
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.close()
+        self.thread.join(timeout=5)
