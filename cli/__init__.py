@@ -27,6 +27,8 @@ def _register():
     server_cmds.register(main)
     from cli import cycle_cmds
     cycle_cmds.register(main)
+    from cli import web_cmds
+    web_cmds.register(main)
 
 
 _register()
