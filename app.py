@@ -21,6 +21,8 @@ def create_app(config=None):
     hooks.init_app(app)
     api.init_app(app)
     app.jinja_env.filters["flag_label"] = lambda kind: tickets.FLAG_LABELS.get(kind, kind)
+    # Instants are kept in UTC; people read them in the district's wall-clock time.
+    app.jinja_env.filters["local"] = lambda dt: dt.astimezone(context.res().cfg.tz).strftime("%Y-%m-%d %H:%M") if dt else ""
 
     @app.get("/healthz")
     def healthz():
