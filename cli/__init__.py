@@ -27,6 +27,10 @@ def _register():
     server_cmds.register(main)
     from cli import cycle_cmds
     cycle_cmds.register(main)
+    from cli import demo_cmds
+    demo_cmds.register(main)
+    from cli import intake_cmds
+    intake_cmds.register(main)
     from cli import web_cmds
     web_cmds.register(main)
 

@@ -182,10 +182,18 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class CellWrite:
-    """Service-owned values for one row: {header: value}; the row is named by its RowRef."""
+    """Service-owned values for one row: {header: value}; the row is named by its RowRef.
+
+    With `only_if_blank`, the values are dispatch columns (FILLABLE_HEADERS, owned by coordinators) that the
+    service fills only where the cell is still blank when the write lands: a person's choice always wins."""
 
     ref: RowRef
     values: Mapping[str, object]
+    only_if_blank: bool = False
+
+
+# Coordinator-owned columns the service may fill while they are blank: dispatch from the 派单目录.
+FILLABLE_HEADERS = frozenset({"承办单位", "配合单位"})
 
 
 @dataclass
@@ -264,7 +272,7 @@ def check_service_only(writes: Iterable[CellWrite], service_headers, owner: str 
         raise ValueError(f"未知的写入方 {owner!r} / unknown writer {owner!r} (one of {WRITERS})")
     allowed = set(service_headers) | {ROW_ID_HEADER} if owner == "service" else coordinator_headers()
     for w in writes:
-        bad = [h for h in w.values if h not in allowed]
+        bad = [h for h in w.values if h not in (FILLABLE_HEADERS if w.only_if_blank else allowed)]
         if bad:
             raise ServiceOnlyError(
                 f"拒绝写入非服务列: {'、'.join(bad)}(工作表 {w.ref.sheet})/ refusing to write columns the "
@@ -300,8 +308,10 @@ def plan_writes(grids: Mapping[str, Grid], writes: list[CellWrite], service_head
     planned = []
     seen: dict[tuple[str, int], RowRef] = {}
     merged: dict[RowRef, dict] = {}
+    fills: dict[RowRef, dict] = {}
     for w in writes:  # several writes for one row become one, so a new row gets one identity
-        merged.setdefault(w.ref, {}).update(w.values)
+        merged.setdefault(w.ref, {})
+        (fills.setdefault(w.ref, {}) if w.only_if_blank else merged[w.ref]).update(w.values)
     writes = [CellWrite(ref, values) for ref, values in merged.items()]
     indexes: dict[str, RowIndex] = {}
     for w in writes:
@@ -321,6 +331,8 @@ def plan_writes(grids: Mapping[str, Grid], writes: list[CellWrite], service_head
             continue
         seen[key] = w.ref
         values = dict(w.values)
+        values.update({h: v for h, v in fills.get(w.ref, {}).items()
+                       if grid.col(h) is not None and not cell_text(grid.value(row, h))})
         rid = grid.row_id(row) or w.ref.row_id or new_row_id()
         if not grid.row_id(row):
             values[ROW_ID_HEADER] = rid

@@ -169,13 +169,14 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
     report = CycleReport()
     report.cycle_id = store.cycle_start(now, kind="scan" if escalate else "sync")
     try:
+        wanted_flags: dict[str, tuple[str, str, str | None]] = {}   # key -> (kind, message, ticket)
+        _import_sources(cfg, store, now, wanted_flags)
         reads = read_all(ledgers or open_ledgers(cfg))
         calendar, calendar_problems = build_calendar(reads)
         rules = dispatch_rules(reads)
         units = unit_directory(reads)
         unit_names = tuple(units) or None
         states = store.ticket_states()
-        wanted_flags: dict[str, tuple[str, str, str | None]] = {}
         for msg in calendar_problems:
             wanted_flags["calendar:override"] = ("calendar_override", msg, None)
         if local_now.month >= 11 and local_now.year + 1 not in calendar.known_years:
@@ -203,6 +204,9 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                     requests.append(NumberRequest(lr.id, rid, clock.to_utc(received, zone).astimezone(
                         clock.ZoneInfo(zone))))
         numbers = store.assign_numbers(profile, requests, now) if requests else {}
+        for sub in store.intake_unnumbered():
+            if (sub.ledger_id, sub.row_id) in numbers:
+                store.intake_update(sub.id, number=numbers[(sub.ledger_id, sub.row_id)])
 
         # 3. Dispatch, decide, and collect the service cells each row should show.
         new_states, wants = [], {}
@@ -278,8 +282,10 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
             cells = {}
             for (lid, rid), (lr2, row, want, fill) in wants.items():
                 if lid == lr.id:
-                    cells[rid] = {**{h: _text(v) for h, v in lr.grid.record(row).items() if h != ROW_ID_HEADER},
-                                  **{h: _text(v) for h, v in want.items() if h in lr.grid._index}}
+                    seen = {h: _text(v) for h, v in lr.grid.record(row).items() if h != ROW_ID_HEADER}
+                    seen.update({h: _text(v) for h, v in fill.items() if h in seen and not seen[h]})
+                    seen.update({h: _text(v) for h, v in want.items() if h in seen})
+                    cells[rid] = seen
             nums = {rid: numbers[(lr.id, rid)] for (lid, rid) in numbers if lid == lr.id}
             report.events += len(store.record_rows(lr.id, cells, now, cycle_id=report.cycle_id, numbers=nums,
                                                    complete=True))
@@ -384,7 +390,7 @@ def _sync_flags(store, wanted: dict, now) -> None:
 
 
 # Flags the cycle raises and therefore also closes (others belong to the scan or to people).
-CYCLE_FLAG_KINDS = {"calendar_missing", "calendar_override", "dispatch_conflict", "self_complaint", "returned",
+CYCLE_FLAG_KINDS = {"intake_source", "calendar_missing", "calendar_override", "dispatch_conflict", "self_complaint", "returned",
                     "extension_pending", "unsatisfied_after_redo", "deadline_input"}
 
 
@@ -416,3 +422,13 @@ def _supervision_appends(escalation, lr) -> dict:
 def _fill_blank(lr, row, fill, writes) -> None:
     """Dispatch fills 承办单位/配合单位 only while a person has left them blank (checked again at write time)."""
     writes.append(CellWrite(lr.grid.ref(row, lr.ledger.service_headers), fill, only_if_blank=True))
+
+
+def _import_sources(cfg, store, now, wanted_flags) -> None:
+    """Queue new rows of the configured intake sources; a source that cannot be read is flagged, not fatal."""
+    from jobs.intake import import_source
+    for source in cfg.intake_sources:
+        try:
+            import_source(cfg, source, store, now)
+        except (LedgerError, OSError, ValueError) as exc:
+            wanted_flags[f"intake:{source.name}"] = ("intake_source", f"导入来源“{source.name}”读取失败: {exc}", None)

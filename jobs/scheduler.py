@@ -77,6 +77,7 @@ class LeasedScheduler:
     def stop(self) -> None:
         self._stop.set()
         if self.scheduler is not None:
-            self.scheduler.shutdown(wait=True)
+            if self.scheduler.running:
+                self.scheduler.shutdown(wait=True)
             self.scheduler = None
             self.store.release_lease(LEASE_NAME, self.holder)

@@ -94,6 +94,13 @@ class ActivityMixin(StoreBase):
             row = conn.execute(select(t).where(t.c.id == submission_id)).mappings().first()
         return _submission(row) if row else None
 
+    def intake_unnumbered(self) -> list[Submission]:
+        """Submissions already in a ledger that have no number yet (the cycle fills it in)."""
+        t = IntakeSubmission.__table__
+        with self._read() as conn:
+            return [_submission(r) for r in conn.execute(
+                select(t).where(t.c.appended_at.is_not(None), t.c.number.is_(None)).order_by(t.c.id)).mappings()]
+
     def intake_pending(self) -> list[Submission]:
         """Submissions not yet appended to a ledger, oldest first."""
         t = IntakeSubmission.__table__

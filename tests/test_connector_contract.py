@@ -15,7 +15,8 @@ SERVICE = ("诉求编号", "督办状态", "校验结果")
 SPEC = WorkbookSpec((
     SheetSpec(LEDGER, (ColumnSpec("诉求编号", True), ColumnSpec("受理时间"), ColumnSpec("诉求企业"),
                        ColumnSpec("诉求类别", choices=("咨询", "求助", "投诉", "举报", "意见建议")),
-                       ColumnSpec("主要诉求"), ColumnSpec("督办状态", True), ColumnSpec("校验结果", True))),
+                       ColumnSpec("主要诉求"), ColumnSpec("督办状态", True), ColumnSpec("校验结果", True),
+                       ColumnSpec("承办单位"))),
     SheetSpec("督办记录", (ColumnSpec("诉求编号", True), ColumnSpec("内容", True))),
 ))
 SERVICE_HEADERS = SPEC.service_headers
@@ -257,6 +258,21 @@ def test_write_service_cells_lands_and_stamps_new_rows(ready):
         assert str(row[ROW_ID_HEADER]).startswith("R")
     assert len({r[ROW_ID_HEADER] for r in after}) == 5
     assert after[3]["主要诉求"] == "请求协调"  # the clerk's cell untouched
+
+
+def test_dispatch_fills_a_blank_unit_but_never_a_persons_choice(ready):
+    world, led = ready
+    g = led.read([LEDGER])[LEDGER]
+    first, second = g.rows[0], g.rows[1]          # stamped rows: found by 记录标识 whatever people type
+    world.set_cell(2, "承办单位", "区住建局")   # a coordinator types 甲0公司's unit after the read
+    res = led.write([CellWrite(g.ref(r, SERVICE_HEADERS), {"承办单位": "区营商办"}, only_if_blank=True)
+                     for r in (first, second)])
+    assert len(res.landed) == 2 and not res.missed
+    after = _rows(world)
+    assert after[0]["承办单位"] == "区住建局" and after[1]["承办单位"] == "区营商办"
+    with pytest.raises(ServiceOnlyError):
+        led.write([CellWrite(g.ref(first, SERVICE_HEADERS), {"主要诉求": "x"}, only_if_blank=True)])
+    assert _rows(world)[0]["主要诉求"] == "诉求0"
 
 
 def test_write_refuses_human_columns_and_writes_nothing(ready):
