@@ -33,6 +33,9 @@ def serve(ctx, host, port, threads, no_scheduler):
     except StoreError as exc:
         fail(str(exc), str(exc), 2)
     app = create_app({"JIESU": cfg, "STORE": store})
+    if not store.users():
+        click.echo("提示: 尚无网页账户，请先运行 jiesu user add NAME --role coordinator（密码从标准输入读取）/ "
+                   "no accounts yet: add one with `jiesu user add NAME --role coordinator`", err=True)
     runner = None
     if cfg.scheduler.enabled and not no_scheduler:
         from jobs.scheduler import LeasedScheduler

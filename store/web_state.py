@@ -9,7 +9,8 @@ from sqlalchemy import delete, func, select, update
 
 from store.base import StoreBase
 from store.activity import Submission, _submission
-from store.models import Attempt, CycleRequest, Decision, Event, IntakeSubmission, Nonce, User
+from store.models import Attempt, CycleRequest, Decision, Event, IntakeSubmission, Nonce, TicketState, User
+from store.tickets import TicketStateRecord
 
 ROLES = ("coordinator", "township", "unit")
 
@@ -137,6 +138,14 @@ class WebStateMixin(StoreBase):
         with self._read() as conn:
             row = conn.execute(select(t).where(t.c.source_key == source_key)).mappings().first()
         return _submission(row) if row else None
+
+    def ticket_state_by_number(self, number: str) -> TicketStateRecord | None:
+        """The ticket bearing an official number (indexed: a progress lookup does not read every state)."""
+        t = TicketState.__table__
+        with self._read() as conn:
+            r = conn.execute(select(t).where(t.c.number == number).limit(1)).mappings().first()
+        return TicketStateRecord(r["ledger_id"], r["row_id"], r["number"], r["unit"], r["status"],
+                                 json.loads(r["state"]), r["updated_at"]) if r else None
 
     # --- coordinator decisions ----------------------------------------------------------------------------
     def decision_add(self, kind: str, ledger_id: str, row_id: str, detail: dict, actor: str, now: datetime, *,

@@ -62,3 +62,12 @@ def test_decisions_stay_open_until_done_and_events_keep_the_actor(store):
     store.event_add("台账", "R1", "约谈通知书", None, "决定发出：多次超期", T0, actor="web:coord", number="〔2026〕第0001号")
     [event] = store.events(row_id="R1")
     assert (event.column, event.actor, event.number) == ("约谈通知书", "web:coord", "〔2026〕第0001号")
+
+
+def test_a_ticket_is_found_by_its_number(store):
+    from store import TicketStateRecord
+    store.save_ticket_states([TicketStateRecord("台账", "R1", "〔2026〕第0001号", "区住建局", "正常", {"stage": "办理中"}),
+                              TicketStateRecord("台账", "R2", None, None, "待定", {})], T0)
+    found = store.ticket_state_by_number("〔2026〕第0001号")
+    assert (found.row_id, found.state) == ("R1", {"stage": "办理中"})
+    assert store.ticket_state_by_number("〔2026〕第0002号") is None

@@ -35,7 +35,7 @@ def find(key: str, last4: str) -> dict | None:
             state = r.store.ticket_states(sub.ledger_id).get((sub.ledger_id, sub.row_id))
             cells = r.store.snapshots(sub.ledger_id).get(sub.row_id, {})
     else:
-        state = next((s for s in r.store.ticket_states().values() if s.number and s.number == key), None)
+        state = r.store.ticket_state_by_number(key)
         if state is None:
             return None
         cells = r.store.snapshots(state.ledger_id).get(state.row_id, {})
