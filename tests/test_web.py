@@ -210,3 +210,33 @@ def test_html_and_formula_text_comes_back_escaped_everywhere(district, client):
 def test_healthz_reports_the_last_cycle(district, client):
     body = client.get("/healthz").get_json()
     assert body["status"] == "ok" and body["last_cycle"].startswith("2026-11-05T02:00")
+
+
+def test_mailbox_and_notice_pdfs_are_shown_escaped_and_only_to_those_who_may_see_them(district, client):
+    import mail
+    _, cfg, store = district
+    number = next(v.number for v in store.ticket_states().values() if v.number.endswith("0002号"))
+    store.outbox_enqueue("reminder:0002", {
+        "to": ["zj@example.gov.cn"], "cc": [], "subject": f"提醒敦促函 {number} <b>请阅</b>",
+        "text": "请于 <script>alert(1)</script> 5日内反馈", "html": "",
+        "attachments": [{"filename": "提醒敦促函.pdf", "content_type": "application/pdf", "data": b"%PDF-1.7 x"}]},
+        now=NOW)
+    report = mail.deliver(store, mail.MailboxTransport(cfg.mail.mailbox), NOW, sender="jiesu@example.gov.cn")
+    assert len(report.sent) == 1
+    login(client)
+    listing = client.get("/mailbox").get_data(as_text=True)
+    assert "&lt;b&gt;请阅&lt;/b&gt;" in listing and "<b>请阅</b>" not in listing
+    name = re.search(r'href="/mailbox/([^"]+)"', listing).group(1)
+    message = client.get(f"/mailbox/{name}").get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in message and "提醒敦促函.pdf" in message
+    lid, rid = ticket_of(store, "峄城某机械")
+    page = client.get(f"/tickets/{lid}/{rid}").get_data(as_text=True)
+    link = re.search(r'href="(/outbox/\d+/attachments/0)"', page).group(1)
+    assert client.get(link).data == b"%PDF-1.7 x"
+    client.post("/logout", data={"csrf_token": csrf(client, "/")})
+    login(client, "zj")
+    assert client.get(link).data == b"%PDF-1.7 x"
+    assert client.get("/mailbox").status_code == 403
+    client.post("/logout", data={"csrf_token": csrf(client, "/")})
+    login(client, "rs")
+    assert client.get(link).status_code == 404

@@ -89,7 +89,7 @@ def test_a_closed_ticket_shows_its_result(district, client):
     number = next(v.number for v in store.ticket_states().values() if v.number.endswith("0001号"))
     html = client.post("/track", data={"key": number, "last4": "1401", "csrf_token": csrf(client, "/track")}
                        ).get_data(as_text=True)
-    assert "已办结许可证" in html and "2026-10-22 16:00" in html and "王五" not in html
+    assert "已办结许可证 &lt;i&gt;=SUM(A1)&lt;/i&gt;" in html and "2026-10-22 16:00" in html and "王五" not in html
 
 
 def test_html_and_formulas_typed_into_the_form_stay_text(district, client):
