@@ -85,3 +85,22 @@ def test_the_apps_script_request_is_accepted_by_the_real_endpoint(district):
     assert result["results"][0]["body"] == {"ledger": "台账", "queued": True}
     assert result["replay"]["status"] == 409
     assert store.take_cycle_requests() == ["台账"]
+
+
+def test_a_township_spreadsheet_is_found_by_its_key(tmp_path):
+    import config as config_module
+    from app import create_app
+    from store import Store
+    toml = tmp_path / "jiesu.toml"
+    toml.write_text('[ledger]\nbackend = "gsheets"\napi_base = "http://127.0.0.1:9"\n'
+                    '[[ledger.townships]]\nname = "坛山街道"\nkey = "KeyTanshan"\n'
+                    '[[ledger.townships]]\nname = "吴林街道"\nkey = "KeyWulin"\n', encoding="utf-8")
+    cfg = config_module.load(toml)
+    store = Store.from_config(cfg)
+    app = create_app({"TESTING": True, "JIESU": cfg, "STORE": store, "CLOCK": lambda: NOW,
+                      "WEBHOOK_SECRET": SECRET, "SECRET_KEY": "k"})
+    body = json.dumps({"spreadsheet_id": "KeyWulin", "reason": "edit", "sheet": "台账"}).encode()
+    resp = _post(app.test_client(), body, _signed(body))
+    assert resp.status_code == 202 and resp.get_json()["ledger"] == "吴林街道"
+    assert store.cycle_requests() == ["吴林街道"]
+    store.close()

@@ -158,7 +158,7 @@ def choices(tickets: list[Ticket]) -> dict:
             "category": sorted({t.category for t in tickets if t.category}),
             "light": ["红灯", "黄灯", "无"],
             "month": sorted({t.month for t in tickets if t.month}, reverse=True),
-            "status": sorted({t.status for t in tickets})}
+            "status": sorted({t.status for t in tickets if t.status})}
 
 
 def as_json(t: Ticket, *, full: bool = False) -> dict:
