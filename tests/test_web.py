@@ -240,3 +240,15 @@ def test_mailbox_and_notice_pdfs_are_shown_escaped_and_only_to_those_who_may_see
     client.post("/logout", data={"csrf_token": csrf(client, "/")})
     login(client, "rs")
     assert client.get(link).status_code == 404
+
+
+def test_an_unreachable_ledger_fails_the_action_and_records_nothing(district, client):
+    _, cfg, store = district
+    login(client)
+    lid, rid = ticket_of(store, "峄城某机械")
+    page = f"/tickets/{lid}/{rid}"
+    token = csrf(client, page)
+    cfg.ledger.path.rename(cfg.ledger.path.with_suffix(".moved"))
+    resp = client.post(page + "/actions/refuse_extension", data={"csrf_token": token})
+    assert resp.status_code == 503 and "台账暂时无法写入" in resp.get_data(as_text=True)
+    assert not [e for e in store.events(ledger_id=lid, row_id=rid) if e.actor]

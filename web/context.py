@@ -63,12 +63,10 @@ class Resources:
         opener = self.app_config.get("LEDGER_OPENER")
         if opener:
             return opener(ledger_id)
-        from connector import open_ledger
-        led = self.cfg.ledger
-        for source in led.sources():
+        from connector import ledger_for
+        for source in self.cfg.ledger.sources():
             if source.id == ledger_id:
-                return open_ledger(led.backend, path=source.path or led.path, key=source.key or led.key,
-                                   api_base=led.api_base, credentials_file=led.credentials_file)
+                return ledger_for(self.cfg.ledger, source)
         raise LookupError(f"配置中没有台账 {ledger_id} / no ledger {ledger_id!r} in the config")
 
     def sheet_title(self, ledger_id: str) -> str:
