@@ -118,3 +118,19 @@ def test_attachments_are_kept_under_our_own_names(district, client):
                                        "attachments": [(io.BytesIO(b"MZ"), "run.exe")]},
                       content_type="multipart/form-data")
     assert bad.status_code == 422 and "类型不支持" in bad.get_data(as_text=True)
+
+
+def test_intake_is_limited_per_address(district, client):
+    district[0].config["INTAKE_LIMIT"] = (2, 600)
+    assert _submit(client).status_code == 303
+    assert _submit(client).status_code == 303
+    resp = _submit(client)
+    assert resp.status_code == 429 and "提交过于频繁" in resp.get_data(as_text=True)
+    assert len(district[2].intake_pending()) == 2
+
+
+def test_memory_limiter_slides_its_window():
+    from web.security import MemoryLimiter
+    lim = MemoryLimiter()
+    assert [lim.hit("a", 2, 10, now=t) for t in (0, 1, 2, 10.5, 11.5)] == [True, True, False, True, True]
+    assert lim.hit("b", 2, 10, now=2)

@@ -6,9 +6,10 @@ import re
 import secrets
 import threading
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from sheets_schema import LEDGER, check_cell
+from web import security
 from web.context import res
 
 bp = Blueprint("intake", __name__)
@@ -25,6 +26,7 @@ CODE_RE = re.compile(r"^WS[23456789A-HJKMNP-Z]{10}$")
 # Submissions from this process's threads queue here rather than in SQLite's busy handler, whose growing
 # sleeps (up to 100 ms) would otherwise make the slowest 1% of requests wait for nothing.
 _WRITE_LOCK = threading.Lock()
+LIMITER = "jiesu.intake_limiter"    # app.extensions key of this app's per-address submission counter
 
 
 def new_code() -> str:
@@ -83,6 +85,12 @@ def form():
         if fields.get("所属镇街") and _townships() and fields["所属镇街"] not in _townships():
             errors["township"] = "请选择列表中的镇街"
         chosen = _attachments(request.files, errors)
+        limit = current_app.config.get("INTAKE_LIMIT")
+        if not errors and limit and not current_app.extensions[LIMITER].hit(
+                security.client_address(), *limit):
+            return render_template("web/intake.html", fields=FIELDS, values=values, categories=r.profile.categories,
+                                   townships=_townships(),
+                                   errors={"form": "提交过于频繁，请稍后再试；如有急事请拨打 12345"}), 429
         if not errors:
             code = new_code()
             saved = _save_attachments(code, chosen) if chosen else []
@@ -107,4 +115,5 @@ def receipt(code):
 
 
 def init_app(app) -> None:
+    app.extensions[LIMITER] = security.MemoryLimiter()
     app.register_blueprint(bp)

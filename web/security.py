@@ -4,6 +4,9 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
+import threading
+import time
+from collections import deque
 from datetime import timedelta
 
 from flask import abort, current_app, request, session
@@ -59,6 +62,29 @@ def note(scope: str, key: str, ok: bool) -> None:
     r.store.attempt_add(scope, key, r.now(), ok)
 
 
+class MemoryLimiter:
+    """A sliding-window counter kept in this process (for cheap limits on hot public forms, where a database
+    write per request would cost more than the request itself)."""
+
+    def __init__(self):
+        self._hits: dict[str, deque] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, key: str, limit: int, window_seconds: float, now: float | None = None) -> bool:
+        """Count one hit; False when `key` already had `limit` hits in the window (the hit is not counted)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            if len(self._hits) > 10000:   # forget idle keys so the table cannot grow without bound
+                self._hits = {k: q for k, q in self._hits.items() if q and q[-1] > now - window_seconds}
+            q = self._hits.setdefault(key, deque())
+            while q and q[0] <= now - window_seconds:
+                q.popleft()
+            if len(q) >= limit:
+                return False
+            q.append(now)
+            return True
+
+
 def client_address() -> str:
     """The caller's address; behind a proxy set TRUSTED_PROXY so X-Forwarded-For's last hop is used."""
     if current_app.config.get("TRUSTED_PROXY"):
@@ -71,7 +97,9 @@ def client_address() -> str:
 # Applied before the caller's mapping (Flask's own defaults would otherwise win: e.g. Secure is off there).
 DEFAULTS = {"SESSION_COOKIE_SECURE": True, "SESSION_COOKIE_HTTPONLY": True, "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_NAME": "jiesu_session", "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
-            "MAX_CONTENT_LENGTH": 12 * 1024 * 1024}
+            "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+            # (submissions, seconds) per client address on /intake; None turns the limit off (the bench).
+            "INTAKE_LIMIT": (20, 600)}
 
 
 def init_app(app) -> None:
