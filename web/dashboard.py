@@ -11,6 +11,7 @@ from web.context import res
 bp = Blueprint("dashboard", __name__)
 
 MILESTONE_LABELS = {"contact": "首次联系", "reply": "答复", "resolve": "办结"}
+SHOWN = 500   # rows in one page; the flagged come first, filters narrow the rest
 
 
 @bp.get("/")
@@ -20,7 +21,8 @@ def index():
     shown = tickets.apply_filters(mine, request.args)
     failed = [m for m in r.store.outbox_list("failed") if m.permanent] if current_user().is_coordinator else []
     flags = r.store.flags() if current_user().is_coordinator else []
-    return render_template("web/dashboard.html", tickets=shown, counts=tickets.counts(mine),
+    return render_template("web/dashboard.html", tickets=shown[:SHOWN], hidden=max(0, len(shown) - SHOWN),
+                           counts=tickets.counts(mine),
                            choices=tickets.choices(mine), args=request.args, failed=failed, flags=flags,
                            last_cycle=r.store.last_cycle(), filters=tickets.FILTERS)
 
