@@ -9,7 +9,8 @@ from sqlalchemy import delete, func, select, update
 
 from store.base import StoreBase
 from store.activity import Submission, _submission
-from store.models import Attempt, CycleRequest, Decision, Event, IntakeSubmission, Nonce, TicketState, User
+from store.models import (Attempt, CycleRequest, Decision, Event, IntakeSubmission, Nonce, RowSnapshot, TicketState,
+                          User)
 from store.tickets import TicketStateRecord
 
 ROLES = ("coordinator", "township", "unit")
@@ -141,11 +142,26 @@ class WebStateMixin(StoreBase):
 
     def ticket_state_by_number(self, number: str) -> TicketStateRecord | None:
         """The ticket bearing an official number (indexed: a progress lookup does not read every state)."""
+        return self._one_state(TicketState.__table__.c.number == number)
+
+    def ticket_state_of(self, ledger_id: str, row_id: str) -> TicketStateRecord | None:
+        """One row's state, without reading the whole ledger's."""
+        t = TicketState.__table__
+        return self._one_state((t.c.ledger_id == ledger_id) & (t.c.row_id == row_id))
+
+    def _one_state(self, where) -> TicketStateRecord | None:
         t = TicketState.__table__
         with self._read() as conn:
-            r = conn.execute(select(t).where(t.c.number == number).limit(1)).mappings().first()
+            r = conn.execute(select(t).where(where).limit(1)).mappings().first()
         return TicketStateRecord(r["ledger_id"], r["row_id"], r["number"], r["unit"], r["status"],
                                  json.loads(r["state"]), r["updated_at"]) if r else None
+
+    def snapshot_of(self, ledger_id: str, row_id: str) -> dict[str, str]:
+        """One row's last seen cells ({} when never seen)."""
+        t = RowSnapshot.__table__
+        with self._read() as conn:
+            cells = conn.execute(select(t.c.cells).where(t.c.ledger_id == ledger_id, t.c.row_id == row_id)).scalar()
+        return json.loads(cells) if cells else {}
 
     # --- coordinator decisions ----------------------------------------------------------------------------
     def decision_add(self, kind: str, ledger_id: str, row_id: str, detail: dict, actor: str, now: datetime, *,

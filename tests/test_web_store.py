@@ -71,3 +71,12 @@ def test_a_ticket_is_found_by_its_number(store):
     found = store.ticket_state_by_number("〔2026〕第0001号")
     assert (found.row_id, found.state) == ("R1", {"stage": "办理中"})
     assert store.ticket_state_by_number("〔2026〕第0002号") is None
+
+
+def test_one_rows_state_and_cells_are_read_alone(store):
+    from store import TicketStateRecord
+    store.save_ticket_states([TicketStateRecord("台账", "R1", None, None, "待定", {"stage": "待派单"})], T0)
+    store.record_rows("台账", {"R1": {"诉求企业": "某公司"}, "R2": {"诉求企业": "另一家"}}, T0)
+    assert store.ticket_state_of("台账", "R1").state == {"stage": "待派单"}
+    assert store.ticket_state_of("台账", "R2") is None and store.ticket_state_of("别的", "R1") is None
+    assert store.snapshot_of("台账", "R2") == {"诉求企业": "另一家"} and store.snapshot_of("台账", "R9") == {}

@@ -111,11 +111,11 @@ def load(store, user: Viewer) -> list[Ticket]:
 
 def get(store, user: Viewer, ledger_id: str, row_id: str) -> Ticket | None:
     """One ticket, or None when it does not exist or the user may not see it (the same answer)."""
-    rec = store.ticket_states(ledger_id).get((ledger_id, row_id))
+    rec = store.ticket_state_of(ledger_id, row_id)
     if rec is None:
         return None
     t = Ticket(ledger_id, row_id, rec.number, rec.unit or rec.state.get("unit"), rec.status, rec.state,
-               store.snapshots(ledger_id).get(row_id, {}))
+               store.snapshot_of(ledger_id, row_id))
     return t if visible(user, t) else None
 
 

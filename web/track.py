@@ -26,34 +26,29 @@ def _last4(phones: str) -> set[str]:
 def find(key: str, last4: str) -> dict | None:
     """The public view of a ticket or submission, or None (no such number, or the phone does not match)."""
     r = res()
-    key = key.strip().upper() if CODE_RE.match(key.strip().upper()) else key.strip()
-    sub = r.store.intake_by_source_key(f"web:{key}") if CODE_RE.match(key) else None
-    state, cells = None, {}
+    key = key.strip()
+    sub = r.store.intake_by_source_key(f"web:{key.upper()}") if CODE_RE.match(key.upper()) else None
     if sub is not None:
         phones = sub.fields.get("联系电话", "")
-        if sub.row_id:
-            state = r.store.ticket_states(sub.ledger_id).get((sub.ledger_id, sub.row_id))
-            cells = r.store.snapshots(sub.ledger_id).get(sub.row_id, {})
+        state = r.store.ticket_state_of(sub.ledger_id, sub.row_id) if sub.row_id else None
     else:
         state = r.store.ticket_state_by_number(key)
-        if state is None:
-            return None
-        cells = r.store.snapshots(state.ledger_id).get(state.row_id, {})
-        phones = cells.get("联系电话", "")
-    if last4 not in _last4(phones):
+        phones = r.store.snapshot_of(state.ledger_id, state.row_id).get("联系电话", "") if state else ""
+    if state is None and sub is None or last4 not in _last4(phones):
         return None
     if state is None:
-        return {"number": None, "code": key, "stage": STAGE_PENDING, "status": "", "category":
-                sub.fields.get("诉求类别", ""), "received": sub.received_at.astimezone(r.cfg.tz).strftime("%Y-%m-%d %H:%M"),
-                "dues": [], "result": None}
-    s = state.state
+        return {"number": None, "code": key.upper(), "stage": STAGE_PENDING, "status": "",
+                "category": sub.fields.get("诉求类别", ""), "dues": [], "result": None,
+                "received": sub.received_at.astimezone(r.cfg.tz).strftime("%Y-%m-%d %H:%M")}
+    s, cells = state.state, r.store.snapshot_of(state.ledger_id, state.row_id)
     explain = s.get("explain") or {}
-    dues = [(MILESTONES.get(m, m), due.replace("T", " ")[:16], explain.get(m, "")) for m, due in (s.get("dues") or {}).items()]
+    dues = [(MILESTONES.get(m, m), due.replace("T", " ")[:16], explain.get(m, ""))
+            for m, due in (s.get("dues") or {}).items()]
     closed = cells.get("办结时间")
     result = {"closed": closed, "finding": cells.get("核查结论"), "text": cells.get("办理情况")} if closed else None
-    return {"number": state.number, "code": key if sub else None, "stage": s.get("stage") or "", "status": state.status,
-            "category": s.get("category") or cells.get("诉求类别", ""), "received": (s.get("received") or "").replace("T", " ")[:16],
-            "dues": dues, "result": result}
+    return {"number": state.number, "code": key.upper() if sub else None, "stage": s.get("stage") or "",
+            "status": state.status, "category": s.get("category") or cells.get("诉求类别", ""),
+            "received": (s.get("received") or "").replace("T", " ")[:16], "dues": dues, "result": result}
 
 
 @bp.route("/track", methods=["GET", "POST"])
