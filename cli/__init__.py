@@ -31,6 +31,8 @@ def _register():
     demo_cmds.register(main)
     from cli import intake_cmds
     intake_cmds.register(main)
+    from cli import scan_cmds
+    scan_cmds.register(main)
     from cli import web_cmds
     web_cmds.register(main)
 

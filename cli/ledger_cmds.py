@@ -16,6 +16,16 @@ def _report(report, where):
         click.echo("  工作表和列均已齐全,仅刷新了格式 / nothing missing; formats refreshed")
 
 
+def _init_from_config(spec):
+    """No PATH or key given: set up every ledger the config names ([ledger], [[ledger.townships]])."""
+    from connector import ledger_for
+    cfg = click.get_current_context().obj.config.ledger
+    for source in cfg.sources():
+        ledger = ledger_for(cfg, source, service_headers=spec.service_headers)
+        titles = [source.worksheet] if getattr(source, "worksheet", None) else []
+        _report(ledger.init(spec.with_ledger_titles(titles)), getattr(ledger, "path", None) or ledger.key)
+
+
 @click.command("init")
 @click.argument("path", required=False, type=click.Path(dir_okay=False))
 @click.option("--backend", type=click.Choice(["xlsx", "gsheets"]), default=None,
@@ -34,8 +44,14 @@ def init_cmd(path, backend, key, title, api_base, credentials_file, ledger_title
     from connector.base import LedgerError
     from connector.setup import default_spec
 
-    backend = backend or ("gsheets" if (key or title) else "xlsx")
     spec = default_spec().with_ledger_titles(ledger_titles)
+    if not (path or key or title or backend):
+        try:
+            return _init_from_config(spec)
+        except LedgerError as exc:
+            zh, _, en = str(exc).partition(" / ")
+            fail(zh, en or zh, 2)
+    backend = backend or ("gsheets" if (key or title) else "xlsx")
     try:
         if backend == "xlsx":
             if not path:

@@ -226,8 +226,9 @@ class Ledger(ABC):
     service_headers: frozenset[str]
 
     @abstractmethod
-    def read(self, sheets: Iterable[str]) -> Snapshot:
-        """Read these worksheets in one go; a missing worksheet or header row is a LedgerError."""
+    def read(self, sheets: Iterable[str], optional: Iterable[str] = ()) -> Snapshot:
+        """Read these worksheets in one go; a missing worksheet or header row is a LedgerError. Worksheets in
+        `optional` are read too when the workbook has them, and left out of the snapshot when it does not."""
 
     @abstractmethod
     def write(self, writes: Iterable[CellWrite], appends: Mapping[str, list[Mapping]] | None = None,

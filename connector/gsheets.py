@@ -93,8 +93,9 @@ class GSheetsLedger(Ledger):
         ranges = resp.get("valueRanges", [])
         return {t: grid_from_values(t, vr.get("values", [])) for t, vr in zip(titles, ranges)}
 
-    def read(self, sheets: Iterable[str]) -> Snapshot:
+    def read(self, sheets: Iterable[str], optional: Iterable[str] = ()) -> Snapshot:
         titles = list(dict.fromkeys(sheets))
+        titles += [t for t in dict.fromkeys(optional) if t not in titles and self._sheet_meta(t) is not None]
         self._check_merges(titles)  # from cached metadata: no request in a steady cycle
         return Snapshot(self._batch_get(titles))
 
@@ -108,12 +109,21 @@ class GSheetsLedger(Ledger):
         if not writes and not appends:
             return WriteResult()
         wanted = list(dict.fromkeys([w.ref.sheet for w in writes] + list(appends)))
-        present = {t for t in wanted if self._sheet_meta(t) is not None} if writes else set(wanted)
+        if any(self._sheet_meta(t) is None for t in wanted):
+            self.metadata(refresh=True)  # the cache may predate a sheet someone added since
+        present = {t for t in wanted if self._sheet_meta(t) is not None}
         for t in appends:
             if t not in present:
                 self._check_titles([t])
         titles = [t for t in wanted if t in present]
-        grids = self._batch_get(titles) if titles else {}  # re-locate rows immediately before writing
+        try:
+            grids = self._batch_get(titles) if titles else {}  # re-locate rows immediately before writing
+        except LedgerError:
+            # A sheet deleted since the metadata was cached: its writes are reported, the others go ahead.
+            self.metadata(refresh=True)
+            titles = [t for t in titles if self._sheet_meta(t) is not None]
+            self._check_titles([t for t in appends if t not in titles])
+            grids = self._batch_get(titles) if titles else {}
         planned, result = plan_writes(grids, writes, self.service_headers)
         data = []
         for grid, row, values, _ in planned:

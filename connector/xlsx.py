@@ -107,14 +107,15 @@ class XlsxLedger(Ledger):
         self.attempts = attempts
 
     # -- reading ---------------------------------------------------------------------------------
-    def read(self, sheets: Iterable[str]) -> Snapshot:
+    def read(self, sheets: Iterable[str], optional: Iterable[str] = ()) -> Snapshot:
         data = _load_bytes(self.path)
         wb = _open(data, self.path, read_only=True)
         try:
             grids = {}
             names = wb.sheetnames
             zf = zipfile.ZipFile(io.BytesIO(data))
-            for title in sheets:
+            sheets = list(dict.fromkeys(sheets))
+            for title in sheets + [t for t in dict.fromkeys(optional) if t in names and t not in sheets]:
                 if title not in names:
                     raise _missing_sheet(self.path, title, names)
                 ws = wb[title]
@@ -141,7 +142,14 @@ class XlsxLedger(Ledger):
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
     def _rewrite(self, change):
-        """Load the file fully, apply change(wb, data), save atomically; retry if someone saved meanwhile."""
+        """Load the file fully, apply change(wb), save atomically; retry if someone saved meanwhile."""
+        try:
+            return self._rewrite_locked(change)
+        except OSError as exc:  # read-only folder, full disk, or (Windows) the file open in Excel
+            raise LedgerError(f"无法保存工作簿 {self.path}: {exc.strerror or exc};文件可能被占用或只读,本次未写入,"
+                              f"稍后重试 / cannot save the workbook ({exc}); nothing written", permanent=False) from exc
+
+    def _rewrite_locked(self, change):
         with self._lock():
             for _ in range(self.attempts):
                 data = _load_bytes(self.path)

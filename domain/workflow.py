@@ -3,7 +3,7 @@ people entered in the sheet and what the service remembered."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from domain.calendar import UnknownYearError, WorkCalendar
 from domain.deadlines import DeadlineError, Due, compute, due_soon, is_overdue
@@ -97,15 +97,33 @@ def next_round(profile: Profile, ticket: Ticket, current: Round) -> Round:
     return Round(current.number + 1, returned=visit, last_visit_counted=visit)
 
 
-def decide(profile: Profile, calendar: WorkCalendar, ticket: Ticket, current: Round, now: datetime) -> Decision:
-    """Round, dues and status of one ticket at `now`; never raises for a calendar gap (it flags it)."""
+def deadline_inputs(profile: Profile, ticket: Ticket, rnd: Round) -> dict:
+    """Everything a ticket's dues depend on (with the calendar): equal inputs give equal dues."""
+    extended = ticket.extension_approval == "同意" and rnd.number == 1 and profile.extension is not None
+    return dict(category=ticket.category, problem_type=ticket.problem_type, received=ticket.received,
+                extended=extended, round=rnd.number, returned=rnd.returned,
+                extension_days=ticket.extension_days if extended else None)
+
+
+def soon_until(calendar: WorkCalendar, now: datetime, within_working_days: int):
+    """The last day that counts as "due soon" at `now` (what deadlines.due_soon decides per ticket, once
+    for all tickets), or None when that day lies in a year the calendar does not know."""
+    try:
+        return calendar.add_working_days(now.date(), within_working_days + 1) - timedelta(days=1)
+    except UnknownYearError:
+        return None
+
+
+def decide(profile: Profile, calendar: WorkCalendar, ticket: Ticket, current: Round, now: datetime, *,
+           dues: dict[str, Due] | None = None, soon_limit=None) -> Decision:
+    """Round, dues and status of one ticket at `now`; never raises for a calendar gap (it flags it).
+    A cycle may pass `dues` it computed before for the same deadline_inputs, and `soon_limit` from
+    soon_until(), to skip recomputing what has not changed."""
     rnd = next_round(profile, ticket, current)
     flags = list(_flags(profile, ticket, rnd))
-    extended = ticket.extension_approval == "同意" and rnd.number == 1 and profile.extension is not None
     try:
-        dues = compute(profile, calendar, category=ticket.category, problem_type=ticket.problem_type,
-                       received=ticket.received, extended=extended, round=rnd.number, returned=rnd.returned,
-                       extension_days=ticket.extension_days if extended else None)
+        if dues is None:
+            dues = compute(profile, calendar, **deadline_inputs(profile, ticket, rnd))
     except UnknownYearError as exc:
         flags.append(Flag("calendar_missing", f"请在工作日历中录入{exc.year}年节假日安排"))
         return Decision(rnd, {}, PENDING, _stage(profile, ticket, rnd), flags=tuple(flags),
@@ -124,6 +142,9 @@ def decide(profile: Profile, calendar: WorkCalendar, ticket: Ticket, current: Ro
             continue
         if is_overdue(due.at, now):
             late.append(name)
+        elif soon_limit is not None:
+            if due.at.date() <= soon_limit:
+                soon.append(name)
         else:
             try:
                 if due_soon(calendar, due.at, now, profile.reminders.due_soon_working_days):

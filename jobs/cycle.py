@@ -2,6 +2,7 @@
 batch, and record what changed. Orchestration only: every decision is made in domain/ or sheets_schema/."""
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -11,18 +12,21 @@ from connector import ledger_for
 from connector.base import ROW_ID_HEADER, CellWrite, LedgerError, new_row_id
 from domain import dispatch as dispatching
 from domain.calendar import OverrideError, WorkCalendar, parse_override_rows
-from domain.workflow import PENDING, Round, decide
+from domain.deadlines import Due
+from domain.workflow import PENDING, Round, deadline_inputs, decide, next_round, soon_until
 from jobs import clock
 from sheets_schema import (CALENDAR_SHEET, DISPATCH_SHEET, KNOWLEDGE_SHEET, LEDGER, SUPERVISION_SHEET,
                            UNITS_SHEET, blocking_rows, read_records, summaries, validate_sheet)
 from sheets_schema.parse import normalize
-from sheets_schema.tickets import first_unit, ticket_from_values
+from sheets_schema.tickets import TICKET_FIELDS, first_unit, ticket_from_values
 from store import NumberRequest, Store, TicketStateRecord
 
 log = logging.getLogger(__name__)
 
 OPTIONAL_SHEETS = (UNITS_SHEET.name, DISPATCH_SHEET.name, CALENDAR_SHEET.name, KNOWLEDGE_SHEET.name,
                    SUPERVISION_SHEET.name)
+# The ledger columns the cycle itself reads typed (validation reads them all).
+RECORD_HEADERS = frozenset(TICKET_FIELDS) | {"所属镇街", "主要诉求", "配合单位"}
 DUE_COLUMNS = {"contact": "应联系时限", "reply": "应答复时限", "resolve": "应办结时限"}
 
 
@@ -76,16 +80,19 @@ def read_all(pairs) -> list[LedgerRead]:
     reads = []
     for source, ledger in pairs:
         title = source.worksheet or LEDGER.name
-        try:
-            snapshot = ledger.read([title, *OPTIONAL_SHEETS])
-        except LedgerError:
-            snapshot = ledger.read([title])   # an older workbook without the other sheets: `jiesu init` adds them
+        snapshot = ledger.read([title], optional=OPTIONAL_SHEETS)   # `jiesu init` adds sheets a workbook lacks
         reads.append(LedgerRead(source, ledger, snapshot, title))
     return reads
 
 
 def _grid_rows(grid) -> list[list]:
-    return [list(grid.header)] + [list(r.values) for r in grid.rows]
+    """Header and rows laid out at their sheet row numbers (blank rows kept blank), so that the row numbers
+    validation reports are the ones people see."""
+    out = [list(grid.header)]
+    for r in grid.rows:
+        out.extend([] for _ in range(r.number - len(out) - 1))
+        out.append(list(r.values))
+    return out
 
 
 def district_sheet(reads, name) -> list[list] | None:
@@ -102,17 +109,20 @@ def district_sheet(reads, name) -> list[list] | None:
     return rows
 
 
-def build_calendar(reads) -> tuple[WorkCalendar, list[str]]:
-    """Official data plus the 工作日历 sheet; a bad override row is reported, never half-applied."""
+def build_calendar(reads) -> tuple[WorkCalendar, list[str], str]:
+    """Official data plus the 工作日历 sheet; a bad override row is reported, never half-applied. The third
+    value names the overrides in force, so dues computed under other overrides are not reused."""
     rows = district_sheet(reads, CALENDAR_SHEET.name)
     if not rows or len(rows) < 2:
-        return WorkCalendar.official(), []
+        return WorkCalendar.official(), [], ""
     header = rows[0]
     records = [dict(zip(header, r)) for r in rows[1:] if any(v not in (None, "") for v in r)]
     try:
-        return WorkCalendar.official(parse_override_rows(records)), []
+        overrides = parse_override_rows(records)
     except OverrideError as exc:
-        return WorkCalendar.official(), [exc.zh]
+        return WorkCalendar.official(), [exc.zh], ""
+    tag = hashlib.blake2b(repr(sorted(map(repr, overrides))).encode(), digest_size=8).hexdigest()
+    return WorkCalendar.official(overrides), [], tag
 
 
 def dispatch_rules(reads) -> list[dispatching.DispatchRule]:
@@ -172,7 +182,8 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
         wanted_flags: dict[str, tuple[str, str, str | None]] = {}   # key -> (kind, message, ticket)
         _import_sources(cfg, store, now, wanted_flags)
         reads = read_all(ledgers or open_ledgers(cfg))
-        calendar, calendar_problems = build_calendar(reads)
+        calendar, calendar_problems, calendar_tag = build_calendar(reads)
+        soon_limit = soon_until(calendar, local_now, profile.reminders.due_soon_working_days)
         rules = dispatch_rules(reads)
         units = unit_directory(reads)
         unit_names = tuple(units) or None
@@ -189,7 +200,7 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
         for lr in reads:
             rows = _grid_rows(lr.grid)
             problems = validate_sheet(LEDGER, rows, title=lr.title, profile=profile, units=unit_names)
-            records = read_records(LEDGER, rows, profile)
+            records = read_records(LEDGER, rows, profile, only=RECORD_HEADERS)
             per_ledger.append((lr, rows, problems, records))
         _assign_identities(per_ledger, store, now, report)
 
@@ -197,7 +208,9 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
         requests = []
         for lr, rows, problems, records in per_ledger:
             blocked = blocking_rows(problems, lr.title)
-            for rec, row in zip(records, lr.grid.rows):
+            by_number = {r.number: r for r in lr.grid.rows}
+            for rec in records:
+                row = by_number[rec.row]
                 rid = lr.grid.row_id(row)
                 received = rec.values.get("受理时间")
                 if rid and rec.row not in blocked and received is not None:
@@ -214,7 +227,9 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
             notes = summaries(problems, lr.title, len(rows))
             report.errors += sum(1 for p in problems if p.level == "error")
             report.warnings += sum(1 for p in problems if p.level == "warning")
-            for rec, row in zip(records, lr.grid.rows):
+            by_number = {r.number: r for r in lr.grid.rows}
+            for rec in records:
+                row = by_number[rec.row]
                 rid = lr.grid.row_id(row)
                 if not rid:
                     continue
@@ -240,7 +255,11 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                         wanted_flags[f"dispatch:{lr.id}:{rid}"] = ("dispatch_conflict", d.conflict, number)
                 ticket = ticket_from_values(values) if number else None
                 if ticket is not None:
-                    decision = decide(profile, calendar, ticket, _round(prior), local_now)
+                    rnd = _round(prior)
+                    inputs = f"{calendar_tag}|{sorted(deadline_inputs(profile, ticket, next_round(profile, ticket, rnd)).items())}"
+                    decision = decide(profile, calendar, ticket, rnd, local_now, soon_limit=soon_limit,
+                                      dues=_known_dues(prior, inputs))
+                    state["inputs"] = inputs
                     want.update(_due_cells(decision))
                     want["办理轮次"] = str(decision.round.number)
                     want["督办状态"] = decision.status
@@ -250,12 +269,14 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                         wanted_flags[f"{f.kind}:{lr.id}:{rid}"] = (f.kind, f.message, number)
                     state.update(_state_from_decision(decision, ticket, prior, local_now, values))
                 status = state.get("status", "")
-                new_states.append(TicketStateRecord(lr.id, rid, number, state.get("unit"), status or "",
-                                                    state))
+                if prior is None or (prior.state, prior.number, prior.unit, prior.status) != \
+                        (state, number, state.get("unit"), status):
+                    new_states.append(TicketStateRecord(lr.id, rid, number, state.get("unit"), status, state))
                 wants[key] = (lr, row, want, fill)
 
         if escalate:
-            report.escalation = _escalate(cfg, store, profile, calendar, new_states, units, now, wants)
+            current = {**states, **{(s.ledger_id, s.row_id): s for s in new_states}}
+            report.escalation = _escalate(cfg, store, profile, calendar, current, units, now, wants)
 
         # 4. Write back what differs, one batch per ledger; nothing at all when nothing changed.
         for lr, rows, problems, records in per_ledger:
@@ -345,6 +366,14 @@ def _round(prior) -> Round:
     return Round(s.get("round") or 1, clock.from_iso(s.get("returned")), clock.from_iso(s.get("last_visit")))
 
 
+def _known_dues(prior, inputs: str):
+    """The dues the last cycle computed, when nothing they depend on has changed since."""
+    if prior is None or prior.state.get("inputs") != inputs or not prior.state.get("dues"):
+        return None
+    explain = prior.state.get("explain", {})
+    return {m: Due(clock.from_iso(at), explain.get(m, "")) for m, at in prior.state["dues"].items()}
+
+
 def _due_cells(decision) -> dict[str, str]:
     if decision.status == PENDING:
         return {col: "待定" for col in DUE_COLUMNS.values()}
@@ -394,10 +423,9 @@ CYCLE_FLAG_KINDS = {"intake_source", "calendar_missing", "calendar_override", "d
                     "extension_pending", "unsatisfied_after_redo", "deadline_input"}
 
 
-def _escalate(cfg, store, profile, calendar, new_states, units, now, wants):
+def _escalate(cfg, store, profile, calendar, states, units, now, wants):
     """The scan's step (jobs/scan.py): lights, notices, reminders; its cells join this cycle's one write."""
     from jobs.scan import escalate
-    states = {(s.ledger_id, s.row_id): s for s in new_states}
     result = escalate(store, profile, calendar, states, units, now, issuer=cfg_issuer(cfg, profile))
     for key, cells in result.cells.items():
         if key in wants:

@@ -62,6 +62,14 @@ def deliver(cfg, store, now):
     return mail.deliver(store, transport, now, sender=cfg.mail.sender)
 
 
+def morning_digest(config_path=None):
+    """Each unit's digest on working days (jobs/reminders.py); the outbox job sends it from the first send hour."""
+    from jobs.reminders import run_digest
+    with _job("morning-digest", config_path) as (cfg, store, now):
+        report = run_digest(cfg, store, now)
+        log.info("morning digest: %s", report.units or report.skipped or "nothing due")
+
+
 def calendar_check(config_path=None):
     """From 1 November, while next year's holidays are missing, the cycle raises a coordinators' flag;
     this daily job runs a cycle so the flag (and its dashboard line) is fresh every working morning."""

@@ -20,9 +20,10 @@ class Record:
     raw: dict
 
 
-def read_records(sheet: Sheet, rows: list[list], profile=None) -> list[Record]:
+def read_records(sheet: Sheet, rows: list[list], profile=None, only=None) -> list[Record]:
     """Every row with anything typed in it, typed by the schema; wrong cells read as None (validate reports
-    them). Raises MissingHeaders like validation does."""
+    them). `only` (a set of headers) types just those columns, for callers that need a few. Raises
+    MissingHeaders like validation does."""
     index, _ = locate(sheet, rows[0] if rows else ())
     if missing_headers(sheet, index, profile):
         raise MissingHeaders({sheet.name: missing_headers(sheet, index, profile)})
@@ -31,6 +32,8 @@ def read_records(sheet: Sheet, rows: list[list], profile=None) -> list[Record]:
     cols = Columns(rows, max(index.values()) + 1)
     typed = {}
     for header, position in index.items():
+        if only is not None and header not in only:
+            continue
         column = sheet.column(header)
         values = cols[position]
         if column.kind in (DATETIME, DATE):
@@ -59,5 +62,5 @@ def read_records(sheet: Sheet, rows: list[list], profile=None) -> list[Record]:
         raw = {h: cols[p][i] for h, p in index.items()}
         if all(parse.is_blank(v) for v in raw.values()):
             continue
-        records.append(Record(i + 2, {h: typed[h][i] for h in index}, raw))
+        records.append(Record(i + 2, {h: col[i] for h, col in typed.items()}, raw))
     return records

@@ -43,8 +43,26 @@ def test_init_on_a_file_that_is_not_a_workbook_exits_2_and_keeps_it(tmp_path):
     assert path.read_bytes() == b"not a zip"
 
 
-def test_init_needs_a_path_or_a_key(tmp_path):
-    res = CliRunner().invoke(main, ["init"])
+def test_init_without_a_path_sets_up_the_configured_ledgers(tmp_path):
+    conf = tmp_path / "jiesu.toml"
+    conf.write_text(f'''
+[ledger]
+backend = "xlsx"
+[[ledger.townships]]
+name = "坛山街道"
+path = "{(tmp_path / "坛山.xlsx").as_posix()}"
+[[ledger.townships]]
+name = "邵庄镇"
+path = "{(tmp_path / "邵庄.xlsx").as_posix()}"
+''', encoding="utf-8")
+    res = CliRunner().invoke(main, ["--config", str(conf), "init"])
+    assert res.exit_code == 0, res.output
+    for name in ("坛山", "邵庄"):
+        assert "台账" in openpyxl.load_workbook(tmp_path / f"{name}.xlsx").sheetnames
+
+
+def test_init_needs_a_path_for_xlsx(tmp_path):
+    res = CliRunner().invoke(main, ["init", "--backend", "xlsx"])
     assert res.exit_code == 2 and "路径" in res.output
     res = CliRunner().invoke(main, ["init", str(tmp_path / "x.csv")])
     assert res.exit_code == 2 and ".xlsx" in res.output

@@ -421,3 +421,23 @@ def test_empty_workbook_is_a_clear_error(world):
     with pytest.raises(LedgerError, match="缺少工作表「台账」"):
         world.ledger().read([LEDGER])
     assert world.snapshot_bytes() == before
+
+
+def test_a_worksheet_deleted_between_read_and_write_is_reported(ready):
+    world, led = ready
+    g = led.read([LEDGER])[LEDGER]
+    world.remove_sheet(LEDGER)
+    before = world.snapshot_bytes()
+    res = led.write([CellWrite(g.ref(r, SERVICE_HEADERS), {"督办状态": "红灯"}) for r in g.rows])
+    assert not res.landed and len(res.missed) == len(g.rows)
+    assert all("已不存在" in m.reason for m in res.missed)
+    if world.name == "gsheets":
+        assert world.snapshot_bytes() == before
+
+
+def test_optional_sheets_are_read_when_present_and_skipped_when_not(ready):
+    world, led = ready
+    snap = led.read([LEDGER], optional=["督办记录", "没有这张表"])
+    assert set(snap.grids) == {LEDGER, "督办记录"}
+    with pytest.raises(LedgerError, match="没有这张表"):
+        led.read(["没有这张表"])

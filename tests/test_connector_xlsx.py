@@ -134,3 +134,25 @@ def test_a_workbook_that_keeps_changing_is_a_temporary_error_and_keeps_the_perso
     assert err.value.permanent is False and len(attempts) == led.attempts
     ws = openpyxl.load_workbook(led.path)["台账"]
     assert ws.cell(2, 4).value == f"乙公司{led.attempts}" and ws.cell(2, 30).value is None
+
+
+def test_a_folder_we_cannot_write_is_a_temporary_error_and_the_file_is_unchanged(led):
+    import os
+    import subprocess
+    from connector.base import LedgerError
+    folder = led.path.parent
+    if os.geteuid() == 0:  # root ignores permissions; the immutable flag stops root too
+        if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode != 0:
+            pytest.skip("cannot make a folder unwritable here (root, no chattr)")
+        undo = lambda: subprocess.run(["chattr", "-i", str(folder)], check=True)
+    else:
+        folder.chmod(0o500)
+        undo = lambda: folder.chmod(0o700)
+    before = led.path.read_bytes()
+    try:
+        with pytest.raises(LedgerError) as err:
+            led.append("台账", [{"诉求企业": "甲公司"}])
+    finally:
+        undo()
+    assert err.value.permanent is False and "无法保存" in str(err.value)
+    assert led.path.read_bytes() == before

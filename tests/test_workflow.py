@@ -127,3 +127,17 @@ def test_every_profile_decides_a_plain_complaint(pid):
                received=datetime(2026, 11, 2, 9), unit="某局")
     d = decide(p, CAL, t, Round(), datetime(2026, 11, 2, 10))
     assert d.dues and d.status in (NORMAL, DUE_SOON)
+
+
+@pytest.mark.parametrize("now", [datetime(2026, 9, 30, 11), datetime(2026, 10, 9, 9), datetime(2026, 10, 14, 10),
+                                 datetime(2026, 10, 3, 12), datetime(2026, 10, 10, 8)])
+def test_the_cycle_shortcuts_decide_exactly_as_the_full_computation(now):
+    from domain.workflow import deadline_inputs, soon_until
+    for t in (SEPT30, Ticket(**{**SEPT30.__dict__, "first_contact_at": datetime(2026, 10, 8, 9)}),
+              Ticket(**{**SEPT30.__dict__, "extension_approval": "同意"})):
+        full = decide(YICHENG, CAL, t, Round(), now)
+        from domain.deadlines import compute
+        dues = compute(YICHENG, CAL, **deadline_inputs(YICHENG, t, Round()))
+        quick = decide(YICHENG, CAL, t, Round(), now, dues=dues,
+                       soon_limit=soon_until(CAL, now, YICHENG.reminders.due_soon_working_days))
+        assert quick == full
