@@ -252,3 +252,26 @@ def test_an_unreachable_ledger_fails_the_action_and_records_nothing(district, cl
     resp = client.post(page + "/actions/refuse_extension", data={"csrf_token": token})
     assert resp.status_code == 503 and "台账暂时无法写入" in resp.get_data(as_text=True)
     assert not [e for e in store.events(ledger_id=lid, row_id=rid) if e.actor]
+
+
+def test_any_cell_text_is_shown_escaped_on_the_dashboard_and_ticket_page(tmp_path):
+    from markupsafe import escape
+    from hypothesis import HealthCheck, given, settings, strategies as st
+    app, _, store = build(tmp_path)
+    client = app.test_client()
+    login(client)
+    lid, rid = ticket_of(store, "峄城某机械")
+    cells = store.snapshots(lid)[rid]
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.text(alphabet="<>&\"'=+-@/ ab中\n", min_size=1, max_size=40).filter(lambda s: s.strip()))
+    def check(text):
+        store.record_rows(lid, {rid: {**cells, "诉求企业": "峄城某机械" + text, "办理情况": text}}, NOW)
+        expected = str(escape("峄城某机械" + text))
+        for path in ("/", f"/tickets/{lid}/{rid}"):
+            page = client.get(path).get_data(as_text=True)
+            assert expected in page, path
+            if "<" in text:
+                assert "峄城某机械" + text not in page, path
+
+    check()
