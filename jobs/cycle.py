@@ -278,7 +278,9 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
             current = {**states, **{(s.ledger_id, s.row_id): s for s in new_states}}
             report.escalation = _escalate(cfg, store, profile, calendar, current, units, now, wants)
 
-        # 4. Write back what differs, one batch per ledger; nothing at all when nothing changed.
+        # 4. Write back what differs, one batch per ledger; nothing at all when nothing changed. The scan's
+        #    督办记录 rows go to the first workbook that has that sheet.
+        log_ledger = next((lr.id for lr, *_ in per_ledger if SUPERVISION_SHEET.name in lr.snapshot.grids), None)
         for lr, rows, problems, records in per_ledger:
             writes = []
             for (lid, rid), (lr2, row, want, fill) in wants.items():
@@ -290,7 +292,9 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                     writes.append(CellWrite(lr.grid.ref(row, lr.ledger.service_headers), diff))
                 if fill:
                     _fill_blank(lr, row, fill, writes)
-            appends = _supervision_appends(report.escalation, lr)
+            appends = {}
+            if report.escalation is not None and lr.id == log_ledger and report.escalation.supervision_rows:
+                appends = {SUPERVISION_SHEET.name: report.escalation.supervision_rows}
             if writes or appends:
                 result = lr.ledger.write(writes, appends or None)
                 report.write_calls += 1
@@ -425,26 +429,12 @@ CYCLE_FLAG_KINDS = {"intake_source", "calendar_missing", "calendar_override", "d
 
 def _escalate(cfg, store, profile, calendar, states, units, now, wants):
     """The scan's step (jobs/scan.py): lights, notices, reminders; its cells join this cycle's one write."""
-    from jobs.scan import escalate
-    result = escalate(store, profile, calendar, states, units, now, issuer=cfg_issuer(cfg, profile))
+    from jobs.scan import escalate, issuer_for
+    result = escalate(store, profile, calendar, states, units, now, issuer=issuer_for(profile))
     for key, cells in result.cells.items():
         if key in wants:
             wants[key][2].update(cells)
     return result
-
-
-def cfg_issuer(cfg, profile) -> str:
-    """Who signs notices: the configured office, else the profile's district coordinator office."""
-    return getattr(getattr(cfg, "notices", None), "issuer", None) or f"{profile.name}营商环境工作办公室"
-
-
-def _supervision_appends(escalation, lr) -> dict:
-    """The scan's 督办记录 rows go to the first ledger workbook that has that sheet."""
-    rows = getattr(escalation, "log_rows", None)
-    if not rows or SUPERVISION_SHEET.name not in lr.snapshot.grids or getattr(escalation, "_logged", False):
-        return {}
-    escalation._logged = True
-    return {SUPERVISION_SHEET.name: rows}
 
 
 def _fill_blank(lr, row, fill, writes) -> None:

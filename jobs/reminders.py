@@ -121,9 +121,10 @@ def morning_digest(store, profile: Profile, calendar: WorkCalendar, states: Mapp
 def run_digest(cfg, store, now: datetime) -> DigestReport:
     """The morning-digest job: the 承办单位 directory and 工作日历 from the ledgers, ticket states from the store."""
     import profiles
-    from jobs.cycle import build_calendar, cfg_issuer, open_ledgers, read_all, unit_directory
+    from jobs.cycle import build_calendar, open_ledgers, read_all, unit_directory
+    from jobs.scan import issuer_for
     profile = profiles.load(cfg.profile)
     reads = read_all(open_ledgers(cfg))
     calendar = build_calendar(reads)[0]
     return morning_digest(store, profile, calendar, store.ticket_states(), unit_directory(reads), now,
-                          issuer=cfg_issuer(cfg, profile))
+                          issuer=issuer_for(profile).name)

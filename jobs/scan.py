@@ -66,9 +66,11 @@ class Issuer:
     titles: Mapping[str, str] = field(default_factory=dict)
 
 
-def issuer_for(profile: Profile, name: str) -> Issuer:
-    """The issuer `name` with the profile's `[extra.notices]` reply_to, basis and titles (per notice kind)."""
+def issuer_for(profile: Profile, name: str | None = None) -> Issuer:
+    """The issuer with the profile's `[extra.notices]` reply_to, basis and titles (per notice kind); its name
+    is `name`, else `[extra.notices] issuer`, else the district's business-environment office."""
     extra = (profile.extra or {}).get("notices") or {}
+    name = name or extra.get("issuer") or f"{profile.name}营商环境工作办公室"
     return Issuer(name, reply_to=extra.get("reply_to"), basis=extra.get("basis"),
                   titles=dict(extra.get("titles") or {}))
 

@@ -14,7 +14,8 @@ FINDINGS = ("属实", "部分属实", "不属实")
 YES_NO = ("是", "否")
 REPLY_MANNERS = ("电话", "书面", "当面", "短信", "微信", "电子邮件")
 APPROVALS = ("同意", "不同意")
-LIGHTS = ("正常", "黄灯", "红灯")
+# 督办状态 as the service writes it: the cycle's status (domain.workflow) or the scan's light.
+SUPERVISION_STATUSES = ("正常", "即将到期", "已超期", "黄灯", "红灯", "已办结", "待定")
 SUPERVISION_KINDS = ("黄灯", "红灯", "提醒敦促函", "督办单", "整改通知书", "约谈通知书", "移送纪检监察", "问责")
 
 LEDGER = Sheet(
@@ -70,7 +71,8 @@ LEDGER = Sheet(
         Column("应联系时限", DATETIME, SERVICE),
         Column("应答复时限", DATETIME, SERVICE),
         Column("应办结时限", DATETIME, SERVICE),
-        Column("督办状态", ENUM, SERVICE, choices=LIGHTS, note="正常 / 黄灯 / 红灯"),
+        Column("督办状态", ENUM, SERVICE, choices=SUPERVISION_STATUSES,
+               note="正常 / 即将到期 / 已超期 / 黄灯 / 红灯 / 已办结 / 待定(日历缺该年节假日)"),
         Column("督办情况", TEXT, SERVICE, max_length=2000),
         Column("移送纪检监察情况", TEXT, COORDINATOR, max_length=500),
         Column("是否办结归档", ENUM, COORDINATOR, choices=YES_NO, aliases=("办结归档",)),
