@@ -35,6 +35,8 @@ def _register():
     scan_cmds.register(main)
     from cli import report_cmds
     report_cmds.register(main)
+    from cli import web_cmds
+    web_cmds.register(main)
 
 
 _register()

@@ -231,9 +231,11 @@ class Ledger(ABC):
         `optional` are read too when the workbook has them, and left out of the snapshot when it does not."""
 
     @abstractmethod
-    def write(self, writes: Iterable[CellWrite], appends: Mapping[str, list[Mapping]] | None = None
-              ) -> WriteResult:
-        """Re-locate each row by identity, write only service-owned cells in one batch, then append rows."""
+    def write(self, writes: Iterable[CellWrite], appends: Mapping[str, list[Mapping]] | None = None,
+              *, owner: str = "service") -> WriteResult:
+        """Re-locate each row by identity, write only service-owned cells in one batch, then append rows.
+        owner="coordinator" writes coordinator-owned cells instead (a coordinator's action in the web
+        dashboard, see docs/web.md); appends are the service's only."""
 
     def append(self, sheet: str, rows: list[Mapping]) -> list[str]:
         """Append rows ({header: value}) at the end of a worksheet; returns their assigned 记录标识."""
@@ -253,10 +255,23 @@ class InitReport:
     notes: list[str] = field(default_factory=list)
 
 
-def check_service_only(writes: Iterable[CellWrite], service_headers) -> list[CellWrite]:
-    """Refuse the whole batch if any write names a column the service does not own."""
+WRITERS = ("service", "coordinator")
+
+
+def coordinator_headers() -> frozenset[str]:
+    """The ledger columns a logged-in coordinator's action may write (owner 协调机构 in the schema)."""
+    from sheets_schema import COORDINATOR, LEDGER
+    return frozenset(c.header for c in LEDGER.owned_by(COORDINATOR))
+
+
+def check_service_only(writes: Iterable[CellWrite], service_headers, owner: str = "service") -> list[CellWrite]:
+    """Refuse the whole batch if any write names a column the writer does not own: the service writes
+    service-owned columns; owner="coordinator" (only an authenticated coordinator's web action) writes the
+    schema's coordinator-owned columns of the ledger, and nothing else."""
     writes = list(writes)
-    allowed = set(service_headers) | {ROW_ID_HEADER}
+    if owner not in WRITERS:
+        raise ValueError(f"未知的写入方 {owner!r} / unknown writer {owner!r} (one of {WRITERS})")
+    allowed = set(service_headers) | {ROW_ID_HEADER} if owner == "service" else coordinator_headers()
     for w in writes:
         bad = [h for h in w.values if h not in (FILLABLE_HEADERS if w.only_if_blank else allowed)]
         if bad:

@@ -100,9 +100,11 @@ class GSheetsLedger(Ledger):
         return Snapshot(self._batch_get(titles))
 
     # -- writing ---------------------------------------------------------------------------------
-    def write(self, writes: Iterable[CellWrite], appends: Mapping[str, list[Mapping]] | None = None
-              ) -> WriteResult:
-        writes = check_service_only(writes, self.service_headers)
+    def write(self, writes: Iterable[CellWrite], appends: Mapping[str, list[Mapping]] | None = None,
+              *, owner: str = "service") -> WriteResult:
+        writes = check_service_only(writes, self.service_headers, owner)
+        if owner != "service" and appends:
+            raise ValueError("只有系统可以追加行 / only the service appends rows")
         appends = {k: v for k, v in (appends or {}).items() if v}
         if not writes and not appends:
             return WriteResult()

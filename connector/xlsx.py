@@ -182,9 +182,11 @@ class XlsxLedger(Ledger):
         values = _values(ws)
         return grid_from_values(title, values), values
 
-    def write(self, writes: Iterable[CellWrite], appends: Mapping[str, list[Mapping]] | None = None
-              ) -> WriteResult:
-        writes = check_service_only(writes, self.service_headers)
+    def write(self, writes: Iterable[CellWrite], appends: Mapping[str, list[Mapping]] | None = None,
+              *, owner: str = "service") -> WriteResult:
+        writes = check_service_only(writes, self.service_headers, owner)
+        if owner != "service" and appends:
+            raise ValueError("只有系统可以追加行 / only the service appends rows")
         appends = {k: v for k, v in (appends or {}).items() if v}
         if not writes and not appends:
             return WriteResult()

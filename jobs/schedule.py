@@ -33,6 +33,9 @@ def jobs(sync_minutes: int = 5) -> list[JobSpec]:
                 misfire_grace_time=3600),
         JobSpec("outbox", "jobs.tasks:deliver_outbox", "interval", {"minutes": 1},
                 misfire_grace_time=60),
+        # Cycles the spreadsheet webhook asked for (POST /hooks/sheets): seconds after an edit, not minutes.
+        JobSpec("cycle-requests", "jobs.tasks:run_requested_cycles", "interval", {"seconds": 15},
+                misfire_grace_time=15),
         JobSpec("morning-digest", "jobs.tasks:morning_digest", "cron", {"hour": 8, "minute": 30},
                 misfire_grace_time=2 * 3600),
         JobSpec("calendar-check", "jobs.tasks:calendar_check", "cron", {"hour": 9, "minute": 0},

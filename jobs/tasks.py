@@ -40,6 +40,16 @@ def scan(config_path=None):
         deliver(cfg, store, now)
 
 
+def run_requested_cycles(config_path=None):
+    """A cycle now if the webhook asked for one since the last (requests coalesce into one cycle)."""
+    import config as config_module
+    from store import Store
+    with Store.from_config(config_module.load(config_path)) as store:
+        if not store.take_cycle_requests():
+            return
+    sync(config_path)
+
+
 def deliver_outbox(config_path=None):
     with _job("outbox", config_path) as (cfg, store, now):
         deliver(cfg, store, now)

@@ -8,7 +8,8 @@ from store.numbering import IssuedNotice, NumberRequest, format_number
 from store.outbox import OutboxItem
 from store.supervision import FlagRecord, LightRecord
 from store.tickets import TicketStateRecord
+from store.web_state import DecisionRecord, UserRecord
 
 __all__ = ["Store", "StoreError", "NumberRequest", "IssuedNotice", "OutboxItem", "EventRecord", "CycleRecord",
            "LightRecord", "FlagRecord", "JobRunRecord", "Submission", "ROW", "format_number",
-           "TicketStateRecord"]
+           "TicketStateRecord", "UserRecord", "DecisionRecord"]

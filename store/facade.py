@@ -11,10 +11,11 @@ from store.numbering import NumberingMixin
 from store.outbox import OutboxMixin
 from store.supervision import SupervisionMixin
 from store.tickets import TicketStateMixin
+from store.web_state import WebStateMixin
 
 
 class Store(NumberingMixin, OutboxMixin, LeaseMixin, LedgerStateMixin, SupervisionMixin, ActivityMixin,
-            TicketStateMixin):
+            TicketStateMixin, WebStateMixin):
     """Facade over the state database (`sqlite:///path` or `postgresql+psycopg://…`); same code on both."""
 
     def __init__(self, url: str, *, migrate_on_open: bool = True):

@@ -199,3 +199,57 @@ class TicketState(Base):
     status: Mapped[str] = mapped_column(String(20), nullable=False)
     state: Mapped[str] = mapped_column(Text, nullable=False)
     updated_at: Mapped[object] = mapped_column(UTCDateTime(), nullable=False)
+
+
+class User(Base):
+    """A web account: coordinator, township clerk (sees its township) or handling unit (sees its tickets)."""
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False, unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300), nullable=False)
+    role: Mapped[str] = mapped_column(String(20), nullable=False)
+    unit: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    township: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    created_at: Mapped[object] = mapped_column(UTCDateTime(), nullable=False)
+
+
+class Attempt(Base):
+    """One rate-limited attempt (a login, a progress lookup) by one key (a name or an address)."""
+    __tablename__ = "attempts"
+    __table_args__ = (Index("ix_attempts_key", "scope", "key", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(50), nullable=False)
+    key: Mapped[str] = mapped_column(String(300), nullable=False)
+    at: Mapped[object] = mapped_column(UTCDateTime(), nullable=False)
+    ok: Mapped[bool] = mapped_column(Boolean, nullable=False)
+
+
+class CycleRequest(Base):
+    """A ledger whose next cycle was asked for now (the spreadsheet webhook) instead of at the next poll."""
+    __tablename__ = "cycle_requests"
+    ledger_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    requested_at: Mapped[object] = mapped_column(UTCDateTime(), nullable=False)
+
+
+class Nonce(Base):
+    """A webhook nonce already accepted, kept for the replay window so the same call is refused twice."""
+    __tablename__ = "nonces"
+    nonce: Mapped[str] = mapped_column(String(200), primary_key=True)
+    seen_at: Mapped[object] = mapped_column(UTCDateTime(), nullable=False)
+
+
+class Decision(Base):
+    """A coordinator's decision the scan acts on (e.g. issue a 约谈通知书), open until the scan marks it done."""
+    __tablename__ = "decisions"
+    __table_args__ = (Index("ix_decisions_open", "kind", "done_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(50), nullable=False)
+    ledger_id: Mapped[str] = mapped_column(String(200), nullable=False)
+    row_id: Mapped[str] = mapped_column(String(200), nullable=False)
+    number: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    unit: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    detail: Mapped[str] = mapped_column(Text, nullable=False)
+    actor: Mapped[str] = mapped_column(String(100), nullable=False)
+    decided_at: Mapped[object] = mapped_column(UTCDateTime(), nullable=False)
+    done_at: Mapped[object] = mapped_column(UTCDateTime(), nullable=True)

@@ -3,11 +3,9 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime, timezone
 
 import pandas as pd
-from flask import Blueprint, abort, current_app, render_template, request, Response
-from jinja2 import TemplateNotFound
+from flask import Blueprint, Response, abort, render_template, request
 
 bp = Blueprint("metrics_page", __name__, url_prefix="/metrics")
 CACHE_SECONDS = 60          # the sync cycle runs every few minutes; a page reload need not recompute
@@ -16,24 +14,10 @@ _lock = threading.Lock()
 
 
 def _resources():
-    """(config, store, clock): the web package's shared resources when present, else the app's own config
-    (JIESU / JIESU_CONFIG_PATH, STORE, CLOCK), so this page also runs on its own."""
-    try:
-        from web.context import res
-        r = res()
-        return r.cfg, r.store, r.now
-    except ImportError:
-        pass
-    app = current_app
-    state = app.extensions.setdefault("jiesu_metrics_page", {})
-    if "cfg" not in state:
-        import config as config_module
-        state["cfg"] = app.config.get("JIESU") or config_module.load(app.config.get("JIESU_CONFIG_PATH"))
-    if "store" not in state:
-        from store import Store
-        state["store"] = app.config.get("STORE") or Store.from_config(state["cfg"])
-    clock = app.config.get("CLOCK") or (lambda: datetime.now(timezone.utc))
-    return state["cfg"], state["store"], clock
+    """(config, store, clock) shared by the web package."""
+    from web.context import res
+    r = res()
+    return r.cfg, r.store, r.now
 
 
 def _period_and_as_of(text: str | None):
@@ -68,15 +52,6 @@ def _bulletin(period, as_of, themes: bool):
     return b
 
 
-def _base_template() -> str:
-    # Inside the dashboard (web/base.html: header, login) when it is installed, else a plain page.
-    try:
-        current_app.jinja_env.get_template("web/base.html")
-        return "web/base.html"
-    except TemplateNotFound:
-        return "reports/page.html"
-
-
 @bp.get("/")
 def index():
     """指标 page: ?period=2026-10 | 2026Q3 | 2026H2 | 2026 (default: this month so far); &themes=1 adds 类案主题."""
@@ -87,7 +62,7 @@ def index():
     b = _bulletin(period, as_of, themes)
     tables = html_tables(b)
     tables["承办单位指标"] = HtmlTable(*_full(b))
-    return render_template("web/metrics.html", base=_base_template(), b=b, tables=tables,
+    return render_template("web/metrics.html", base="web/base.html", b=b, tables=tables,
                            period_text=text or f"{period.start:%Y-%m}", as_of=f"{as_of:%Y-%m-%d %H:%M}",
                            themes=themes, charts=CHART_NAMES)
 

@@ -1,0 +1,174 @@
+"""Tickets as the pages show them: the cycle's state plus the row's last seen cells, who may see them,
+their light, how urgent they are, and the dashboard's filters."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from web.auth import Viewer
+
+LIGHTS = ("红灯", "黄灯")
+FLAG_LABELS = {"calendar_missing": "缺节假日安排", "calendar_override": "工作日历更正", "dispatch_conflict": "派单冲突",
+               "self_complaint": "投诉对象为承办单位", "returned": "已回退待派单", "extension_pending": "延期待审批",
+               "unsatisfied_after_redo": "二次办理仍不满意", "deadline_input": "时限无法计算",
+               "exclusion": "疑似不予受理", "duplicate": "疑似重复"}
+# Screening warnings the cycle writes into 校验结果; the dashboard raises them as flags too.
+_SCREENING = (("疑似不予受理", "exclusion"), ("疑似重复", "duplicate"))
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """One ledger row: its state (see docs/architecture.md) and cells ({header: text})."""
+    ledger_id: str
+    row_id: str
+    number: str | None
+    unit: str | None
+    status: str
+    state: dict
+    cells: dict = field(default_factory=dict)
+
+    @property
+    def township(self) -> str:
+        return self.state.get("township") or self.cells.get("所属镇街") or self.ledger_id
+
+    @property
+    def category(self) -> str:
+        return self.state.get("category") or self.cells.get("诉求类别") or ""
+
+    @property
+    def received(self) -> str:
+        return self.state.get("received") or self.cells.get("受理时间") or ""
+
+    @property
+    def month(self) -> str:
+        return self.received[:7]
+
+    @property
+    def co_units(self) -> tuple[str, ...]:
+        return tuple(self.state.get("co_units") or ())
+
+    @property
+    def light(self) -> str:
+        """红灯 / 黄灯 / "" — from the scan (state or the 督办状态 cell) or the status itself."""
+        for value in (self.state.get("light"), self.status, self.cells.get("督办状态")):
+            if value in LIGHTS:
+                return value
+        return ""
+
+    @property
+    def flags(self) -> list[dict]:
+        """The cycle's coordinator flags, plus 疑似不予受理 / 疑似重复 from the row's 校验结果."""
+        out = list(self.state.get("flags") or ())
+        summary = self.cells.get("校验结果", "")
+        out += [{"kind": kind, "message": summary} for word, kind in _SCREENING if word in summary]
+        return out
+
+    @property
+    def urgency(self) -> int:
+        """0 red, 1 yellow, 2 overdue, 3 due soon, 4 a coordinator flag, 9 nothing to look at."""
+        if self.light == "红灯":
+            return 0
+        if self.light == "黄灯":
+            return 1
+        if self.status == "已超期" or self.state.get("overdue"):
+            return 2
+        if self.status == "即将到期" or self.state.get("due_soon"):
+            return 3
+        if self.flags or self.state.get("errors"):
+            return 4
+        return 9
+
+    @property
+    def flagged(self) -> bool:
+        return self.urgency < 9
+
+
+def visible(user: Viewer, t: Ticket) -> bool:
+    """A coordinator sees every ticket, a township clerk its township's, a unit those it leads or helps."""
+    if user.role == "coordinator":
+        return True
+    if user.role == "township":
+        return bool(user.township) and user.township in (t.township, t.ledger_id)
+    if user.role == "unit":
+        return bool(user.unit) and (user.unit == t.unit or user.unit in t.co_units)
+    return False
+
+
+def load(store, user: Viewer) -> list[Ticket]:
+    """Every ticket the user may see, with its cells."""
+    states = store.ticket_states()
+    cells_by_ledger: dict[str, dict] = {}
+    out = []
+    for (ledger_id, row_id), rec in states.items():
+        if ledger_id not in cells_by_ledger:
+            cells_by_ledger[ledger_id] = store.snapshots(ledger_id)
+        t = Ticket(ledger_id, row_id, rec.number, rec.unit or rec.state.get("unit"), rec.status, rec.state,
+                   cells_by_ledger[ledger_id].get(row_id, {}))
+        if visible(user, t):
+            out.append(t)
+    return out
+
+
+def get(store, user: Viewer, ledger_id: str, row_id: str) -> Ticket | None:
+    """One ticket, or None when it does not exist or the user may not see it (the same answer)."""
+    rec = store.ticket_state_of(ledger_id, row_id)
+    if rec is None:
+        return None
+    t = Ticket(ledger_id, row_id, rec.number, rec.unit or rec.state.get("unit"), rec.status, rec.state,
+               store.snapshot_of(ledger_id, row_id))
+    return t if visible(user, t) else None
+
+
+FILTERS = ("township", "unit", "category", "light", "month", "status")
+
+
+def apply_filters(tickets: list[Ticket], args) -> list[Ticket]:
+    """Keep tickets matching every filter given (empty means any); flagged first, then by urgency and age."""
+    want = {k: (args.get(k) or "").strip() for k in FILTERS}
+    out = []
+    for t in tickets:
+        if want["township"] and t.township != want["township"]:
+            continue
+        if want["unit"] and want["unit"] != t.unit and want["unit"] not in t.co_units:
+            continue
+        if want["category"] and t.category != want["category"]:
+            continue
+        if want["light"] and (t.light or "无") != want["light"]:
+            continue
+        if want["month"] and t.month != want["month"]:
+            continue
+        if want["status"] and t.status != want["status"]:
+            continue
+        out.append(t)
+    out.sort(key=lambda t: (t.urgency, t.received, t.number or ""))
+    return out
+
+
+def counts(tickets: list[Ticket]) -> dict:
+    """{"status": Counter, "light": Counter, "flagged": n, "total": n}."""
+    return {"status": Counter(t.status for t in tickets),
+            "light": Counter(t.light or "无" for t in tickets),
+            "flagged": sum(t.flagged for t in tickets), "total": len(tickets)}
+
+
+def choices(tickets: list[Ticket]) -> dict:
+    """The values each filter can take among the tickets the user sees."""
+    return {"township": sorted({t.township for t in tickets}),
+            "unit": sorted({u for t in tickets for u in (t.unit, *t.co_units) if u}),
+            "category": sorted({t.category for t in tickets if t.category}),
+            "light": ["红灯", "黄灯", "无"],
+            "month": sorted({t.month for t in tickets if t.month}, reverse=True),
+            "status": sorted({t.status for t in tickets if t.status})}
+
+
+def as_json(t: Ticket, *, full: bool = False) -> dict:
+    """The API's view of a ticket."""
+    out = {"ledger": t.ledger_id, "row_id": t.row_id, "number": t.number, "township": t.township,
+           "category": t.category, "unit": t.unit, "co_units": list(t.co_units), "received": t.received,
+           "status": t.status, "stage": t.state.get("stage"), "light": t.light or None, "round": t.state.get("round"),
+           "dues": t.state.get("dues") or {}, "overdue": t.state.get("overdue") or [],
+           "due_soon": t.state.get("due_soon") or [], "flags": t.flags}
+    if full:
+        out["explain"] = t.state.get("explain") or {}
+        out["cells"] = t.cells
+    return out
