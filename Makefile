@@ -20,8 +20,9 @@ system-deps:
 run: $(STAMP) system-deps
 	$(BIN)/jiesu demo --serve
 
+# Two workers: CI and developers' machines have two cores.
 test: $(STAMP) system-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 bench: $(STAMP) system-deps
 	$(BIN)/python -m bench

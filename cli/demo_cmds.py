@@ -13,6 +13,7 @@ def demo(ctx, serve, reset):
     from zoneinfo import ZoneInfo
 
     import demo as data
+    import profiles
     from connector import ledger_for
     from connector.setup import default_spec
     from jobs.cycle import run_cycle
@@ -32,13 +33,30 @@ def demo(ctx, serve, reset):
         ledger = ledger_for(cfg.ledger, source)
         ledger.init(default_spec())
         ledger.write([], {"承办单位": data.unit_rows(), "派单目录": data.rule_rows(),
-                          "知识库": data.knowledge_rows(), "台账": data.requests(today)})
+                          "知识库": data.knowledge_rows(),
+                          "台账": data.requests(today, profiles.load(cfg.profile))})
         click.echo(f"已建立演示台账 {path}")
     report = run_cycle(cfg)
     click.echo(report.summary())
+    _demo_account(cfg)
     if serve:
         from cli.web_cmds import serve as serve_command
         ctx.invoke(serve_command)
+
+
+DEMO_USER, DEMO_PASSWORD = "demo", "jiesu-demo-2026"
+
+
+def _demo_account(cfg) -> None:
+    """A coordinator account for exploring the demo, only while the store has no account at all."""
+    from datetime import datetime, timezone
+
+    from store import Store
+    from web.auth import hash_password
+    with Store.from_config(cfg) as store:
+        if not store.users():
+            store.user_save(DEMO_USER, hash_password(DEMO_PASSWORD), "coordinator", datetime.now(timezone.utc))
+            click.echo(f"演示账户(协调机构): {DEMO_USER} / {DEMO_PASSWORD}")
 
 
 def register(group):

@@ -46,8 +46,9 @@ MATTERS = [
 ]
 
 
-def requests(today: date, n: int = 24, seed: int = 7) -> list[dict]:
-    """Ledger rows ({header: value}) received over the last few weeks, at every stage of handling."""
+def requests(today: date, profile, n: int = 24, seed: int = 7) -> list[dict]:
+    """Ledger rows ({header: value}) received over the last few weeks, at every stage of handling, in the
+    profile's categories and problem types."""
     rng = random.Random(seed)
     rows = []
     for i in range(n):
@@ -57,8 +58,13 @@ def requests(today: date, n: int = 24, seed: int = 7) -> list[dict]:
                "渠道": rng.choice(["12345热线", "电话", "窗口", "政府网站"]), "受理人": "赵晓",
                "诉求企业": COMPANIES[(3 * i + i // 10) % len(COMPANIES)], "联系人": CONTACTS[i % len(CONTACTS)],
                "联系电话": f"13{rng.randint(5, 9)}{rng.randint(10000000, 99999999)}", "诉求类别": category,
-               "问题类型": rng.choice(["一般", "一般", "复杂"]), "主要诉求": matter,
+               "主要诉求": matter,
                "企业地址": "枣庄市峄城区榴园路" + str(rng.randint(1, 300)) + "号"}
+        if category not in profile.categories:
+            row["诉求类别"] = category = "求助"
+        if profile.problem_types:
+            row["问题类型"] = rng.choice([t for t in ("一般", "一般", "复杂") if t in profile.problem_types]
+                                      or list(profile.problem_types))
         if category == "投诉":
             row["投诉对象"] = "某执法中队" if "罚款" in matter else "某建设单位"
         age = (today - received.date()).days

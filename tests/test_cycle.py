@@ -165,3 +165,15 @@ def test_consultations_get_knowledge_base_suggestions_once(district):
     assert "稳岗返还" in (consult["知识库建议"] or "") and not help_row["知识库建议"]
     again = run_cycle(cfg, now=at("2026-11-02T12:05"))
     assert again.write_calls == 0
+
+
+@pytest.mark.parametrize("pid", ["yicheng", "zaoyang", "zibo"])
+def test_demo_tickets_all_get_deadlines_under_each_profile(tmp_path, pid):
+    from click.testing import CliRunner
+
+    from cli import main
+    (tmp_path / "jiesu.toml").write_text(f'profile = "{pid}"\n[ledger]\npath = "demo.xlsx"\n'
+                                         '[state]\nurl = "sqlite:///s.db"\n', encoding="utf-8")
+    assert CliRunner().invoke(main, ["--config", str(tmp_path / "jiesu.toml"), "demo"]).exit_code == 0
+    numbered = [r for r in rows_of(tmp_path / "demo.xlsx") if r["诉求编号"]]
+    assert len(numbered) == 24 and all(r["应办结时限"] for r in numbered)
