@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, time, timezone
 from typing import Mapping
 
 from sqlalchemy import select
@@ -145,6 +145,12 @@ def escalate(store, profile: Profile, calendar: WorkCalendar, states: Mapping, u
             if done is not None:
                 issued_now.append(done)
 
+        for decision in store.decisions(kind="interview_notice", open_only=True):
+            done = _decided_interview(store, profile, calendar, decision, units, issuer, snapshots, now_utc, local,
+                                      not_before, result)
+            if done is not None:
+                issued_now.append(done)
+
         from jobs.reminders import queue_due_soon
         result.counts["reminders"] = queue_due_soon(store, profile, calendar, views, units, now_utc,
                                                     issuer=issuer)
@@ -275,6 +281,45 @@ def _notice(store, profile, calendar, n: esc.NoticeAction, units, issuer: Issuer
                                         reply_by=n.reply_by, to=unit.handler_email,
                                         status="已排队" if not_before is None else f"待{cell(to_local(not_before, profile.timezone))}发送"))
     return esc.PastNotice(n.key, n.kind, issued.number, n.ticket, n.unit, n.issued)
+
+
+def _decided_interview(store, profile, calendar, decision, units, issuer: Issuer, snapshots, now_utc, local,
+                       not_before, result: ScanResult):
+    """A coordinator decided to summon a unit's head (约谈通知书, never automatic): issue it, queue it to the
+    head (handler in copy), and mark the decision done. Claim then act, like every notice."""
+    from notices import build_notice, render
+    from notices.mailing import queue_notice
+    kind = "interview_notice"
+    unit = units.get(decision.unit or "")
+    to = [e for e in ((unit.head_email or unit.handler_email) if unit else "",) if e]
+    if kind not in profile.notice_number_formats or not to:
+        store.raise_flag(f"decision|{decision.id}", "notice_config",
+                         f"无法发出约谈通知书（诉求{decision.number}）：缺少发文字号格式或{decision.unit}的邮箱", now_utc,
+                         ticket=decision.number)
+        return None
+    key = f"decision|{decision.id}|{kind}"
+    reply_by = datetime.combine(calendar.add_working_days(local.date(), 3), time(17, 0))
+    issued = store.issue_notice(key, kind, profile.notice_number_formats[kind], now_utc, year=local.year,
+                                ticket=decision.number, unit=decision.unit)
+    row = snapshots.row((decision.ledger_id, decision.row_id))
+    reason = (decision.detail or {}).get("reason") or "办理中存在问题"
+    notice = build_notice(
+        kind, number=issued.number, issuer=issuer.name, addressee=decision.unit, ticket_number=decision.number,
+        matter=row.get("主要诉求", ""), received=local, due=None, reply_by=reply_by,
+        issued=local.date(), situation=f"经研究，贵单位在办理该诉求中存在以下问题：{reason}。",
+        title=issuer.titles.get(kind), reply_to=issuer.reply_to or issuer.name, basis=issuer.basis,
+        contact_name=row.get("联系人", ""), contact_phone=row.get("联系电话", ""),
+        complained_units=[row["投诉对象"]] if row.get("投诉对象") else [])
+    cc = [unit.handler_email] if unit.head_email and unit.handler_email else []
+    queued = queue_notice(store, key, render(notice), to, cc, now=now_utc, not_before=not_before)
+    store.decision_done(decision.id, now_utc)
+    if not queued:
+        return None
+    result.counts["notices"] += 1
+    result.supervision_rows.append(_row(local, decision.number or "", decision.unit, NOTICE_LABELS[kind],
+                                        f"{issued.number} 协调机构决定约谈：{reason}", reply_by=reply_by,
+                                        to=to[0], status="已排队"))
+    return esc.PastNotice(key, kind, issued.number, decision.number, decision.unit, local)
 
 
 def _zh_day(at: datetime) -> str:

@@ -152,3 +152,20 @@ def test_supervision_log_rows_have_the_sheet_headers_and_quiet_rows_keep_the_cyc
     headers = {c.header for c in SUPERVISION_SHEET.columns}
     assert res.supervision_rows and all(set(r) == headers for r in res.supervision_rows)
     assert res.cells[("台账", "r2")] == {"督办状态": "正常", "督办情况": ""}
+
+
+def test_a_coordinators_interview_decision_sends_one_interview_notice_to_the_head(store, smtp):
+    r = row(first_contact_at=datetime(2026, 3, 2, 15))
+    snapshot(store, [r], datetime(2026, 3, 2, 9, 5))
+    did = store.decision_add("interview_notice", "台账", "r1", {"reason": "多次推诿、答复敷衍"}, "web:coord",
+                             utc(datetime(2026, 3, 3, 9, 0)), number="〔2026〕第0001号", unit=UNIT)
+    res = scan(store, [r], datetime(2026, 3, 3, 10, 0), smtp)
+    [(to, msg)] = letters(smtp)
+    assert to == ["wang@zj.example.cn", "li@zj.example.cn"]          # the head, the handler in copy
+    assert "约谈通知书" in msg["Subject"] and "峄接诉约〔2026〕1号" in msg["Subject"]
+    text = pdf_text(msg)
+    assert "多次推诿、答复敷衍" in text and "〔2026〕第0001号" in text and "13912345678" not in text
+    assert "约谈通知书" in [row["督办类型"] for row in res.supervision_rows]
+    assert [d.id for d in store.decisions(kind="interview_notice", open_only=True)] == []
+    scan(store, [r], datetime(2026, 3, 3, 11, 0), smtp)                # acted on once only
+    assert len(letters(smtp)) == 1 and store.decisions(kind="interview_notice")[0].id == did
