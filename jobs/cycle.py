@@ -62,6 +62,7 @@ class CycleReport:
     flags: int = 0
     events: int = 0
     pending_years: set = field(default_factory=set)
+    missing_next_year: int | None = None     # from 1 November, next year while the calendar lacks it
     escalation: object = None
 
     def summary(self) -> str:
@@ -192,6 +193,7 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
         for msg in calendar_problems:
             wanted_flags["calendar:override"] = ("calendar_override", msg, None)
         if local_now.month >= 11 and local_now.year + 1 not in calendar.known_years:
+            report.missing_next_year = local_now.year + 1
             wanted_flags[f"calendar:{local_now.year + 1}"] = (
                 "calendar_missing", f"请在工作日历中录入{local_now.year + 1}年节假日安排", None)
 

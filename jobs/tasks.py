@@ -71,10 +71,26 @@ def morning_digest(config_path=None):
 
 
 def calendar_check(config_path=None):
-    """From 1 November, while next year's holidays are missing, the cycle raises a coordinators' flag;
-    this daily job runs a cycle so the flag (and its dashboard line) is fresh every working morning."""
-    sync(config_path)
+    """From 1 November, while next year's holidays are missing: a cycle keeps the coordinators' flag fresh on
+    the dashboard, and the coordinators ([report] recipients) get one reminder mail a day."""
+    from jobs.cycle import run_cycle
+    with _job("calendar-check", config_path) as (cfg, store, now):
+        report = run_cycle(cfg, now=now, store=store)
+        queue_calendar_reminder(cfg, store, now, report.missing_next_year)
+        deliver(cfg, store, now)
 
+
+def queue_calendar_reminder(cfg, store, now, missing_year) -> bool:
+    """One mail per day to the coordinators while `missing_year` lacks holiday data; False when none is due."""
+    from jobs import clock
+    if not missing_year or not cfg.report.recipients:
+        return False
+    today = clock.to_local(now, cfg.timezone).date()
+    text = (f"工作日历尚无{missing_year}年节假日安排。国务院办公厅通知发布后，请在台账的“工作日历”工作表中录入"
+            f"{missing_year}年的放假(休)和调休上班(班)日期；在此之前，期限跨入{missing_year}年的诉求显示“待定”。")
+    return store.outbox_enqueue(f"calendar|{missing_year}|{today.isoformat()}", {
+        "to": list(cfg.report.recipients), "cc": [], "subject": f"【提醒】请录入{missing_year}年节假日安排",
+        "text": text, "html": f"<p>{text}</p>", "attachments": []}, now=now)
 
 def monthly_bulletin(config_path=None, now=None) -> dict | None:
     """On the first working day of a month (by the calendar: holidays and 调休): last month's bulletin

@@ -177,3 +177,25 @@ def test_demo_tickets_all_get_deadlines_under_each_profile(tmp_path, pid):
     assert CliRunner().invoke(main, ["--config", str(tmp_path / "jiesu.toml"), "demo"]).exit_code == 0
     numbered = [r for r in rows_of(tmp_path / "demo.xlsx") if r["诉求编号"]]
     assert len(numbered) == 24 and all(r["应办结时限"] for r in numbered)
+
+
+def test_from_november_coordinators_are_reminded_daily_to_enter_next_years_holidays(tmp_path):
+    from jobs.tasks import queue_calendar_reminder
+    (tmp_path / "jiesu.toml").write_text('profile = "yicheng"\n[ledger]\npath = "ledger.xlsx"\n'
+                                         '[state]\nurl = "sqlite:///state.db"\n'
+                                         '[report]\nrecipients = ["yingshang@yicheng.example.gov.cn"]\n',
+                                         encoding="utf-8")
+    cfg = config.load(tmp_path / "jiesu.toml")
+    make_workbook(tmp_path / "ledger.xlsx", [request()])
+    october = run_cycle(cfg, now=at("2026-10-30T09:00"))
+    assert october.missing_next_year is None
+    with Store(cfg.state.url) as store:
+        for day, expect in (("2026-11-02T09:00", True), ("2026-11-02T15:00", False), ("2026-11-03T09:00", True)):
+            report = run_cycle(cfg, now=at(day), store=store)
+            assert report.missing_next_year == 2027
+            assert queue_calendar_reminder(cfg, store, at(day), report.missing_next_year) is expect
+        [first, second] = store.outbox_list()
+        assert first.subject == "【提醒】请录入2027年节假日安排" and second.key.endswith("2026-11-03")
+        assert first.to == ["yingshang@yicheng.example.gov.cn"]
+    type_rows(tmp_path / "ledger.xlsx", "工作日历", [{"日期": "2027-01-01", "类型": "休", "名称": "元旦"}])
+    assert run_cycle(cfg, now=at("2026-11-04T09:00")).missing_next_year is None
