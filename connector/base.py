@@ -281,6 +281,16 @@ def check_service_only(writes: Iterable[CellWrite], service_headers, owner: str 
     return writes
 
 
+def checked_batch(writes: Iterable[CellWrite], appends, service_headers, owner: str
+                  ) -> tuple[list[CellWrite], dict[str, list[Mapping]]]:
+    """What every backend's write() checks first: columns the writer owns, appends only by the service,
+    and empty appends dropped. Raises before anything is written."""
+    writes = check_service_only(writes, service_headers, owner)
+    if owner != "service" and appends:
+        raise ValueError("只有系统可以追加行 / only the service appends rows")
+    return writes, {k: v for k, v in (appends or {}).items() if v}
+
+
 def locate(grid: Grid, ref: RowRef, service_headers, index: RowIndex | None = None
            ) -> tuple[Row | None, str]:
     """Find the row a RowRef names in a freshly read grid; (row, '') or (None, reason in Chinese)."""

@@ -9,7 +9,7 @@ from gspread.exceptions import APIError
 from connector import setup
 from connector.base import (
     ROW_ID_HEADER, CellWrite, Grid, InitReport, Ledger, LedgerError, Snapshot, WriteResult, append_matrix,
-    cell_text, check_service_only, grid_from_values, plan_writes,
+    cell_text, checked_batch, grid_from_values, plan_writes,
 )
 from connector.http import SheetsUnavailable
 
@@ -102,10 +102,7 @@ class GSheetsLedger(Ledger):
     # -- writing ---------------------------------------------------------------------------------
     def write(self, writes: Iterable[CellWrite], appends: Mapping[str, list[Mapping]] | None = None,
               *, owner: str = "service") -> WriteResult:
-        writes = check_service_only(writes, self.service_headers, owner)
-        if owner != "service" and appends:
-            raise ValueError("只有系统可以追加行 / only the service appends rows")
-        appends = {k: v for k, v in (appends or {}).items() if v}
+        writes, appends = checked_batch(writes, appends, self.service_headers, owner)
         if not writes and not appends:
             return WriteResult()
         wanted = list(dict.fromkeys([w.ref.sheet for w in writes] + list(appends)))

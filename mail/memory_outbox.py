@@ -5,10 +5,10 @@ import copy
 import threading
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
+from store.outbox import check_message  # the same message shape as the SQL outbox
 
 QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
 STATUSES = (QUEUED, SENDING, SENT, FAILED)
-_KEYS = {"to", "cc", "subject", "text", "html", "attachments"}
 
 
 @dataclass
@@ -36,25 +36,6 @@ class OutboxItem:
         """The message dict as it was enqueued."""
         return {"to": list(self.to), "cc": list(self.cc), "subject": self.subject, "text": self.text,
                 "html": self.html, "attachments": [dict(a) for a in self.attachments]}
-
-
-def check_message(message: dict) -> None:
-    """ValueError (Chinese and English) unless the dict has the outbox message shape."""
-    problems = []
-    to = message.get("to")
-    if not isinstance(to, list) or not to or not all(isinstance(a, str) and a.strip() for a in to):
-        problems.append("to 必须是非空的收件人地址列表 / 'to' must be a non-empty list of addresses")
-    if not isinstance(message.get("subject"), str) or not message["subject"].strip():
-        problems.append("subject 不能为空 / 'subject' is required")
-    if not (message.get("text") or message.get("html")):
-        problems.append("text 或 html 至少要有一个 / 'text' or 'html' is required")
-    for i, a in enumerate(message.get("attachments") or []):
-        if not isinstance(a, dict) or not a.get("filename") or not isinstance(a.get("data"), (bytes, bytearray)):
-            problems.append(f"attachments[{i}] 需要 filename 和 data (bytes) / attachment needs filename and bytes")
-    if set(message) - _KEYS:
-        problems.append(f"未知字段 / unknown keys: {', '.join(sorted(set(message) - _KEYS))}")
-    if problems:
-        raise ValueError("; ".join(problems))
 
 
 class MemoryOutbox:

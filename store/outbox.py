@@ -35,7 +35,9 @@ class OutboxItem:
     attachments: list[dict] = field(default_factory=list)
 
 
-def _check_message(message: dict) -> None:
+def check_message(message: dict) -> None:
+    """ValueError (Chinese and English) unless the dict has the outbox message shape: to, cc, subject, text,
+    html, attachments [{filename, content_type, data}]."""
     problems = []
     to = message.get("to")
     if not isinstance(to, list) or not to or not all(isinstance(a, str) and a.strip() for a in to):
@@ -70,7 +72,7 @@ class OutboxMixin(StoreBase):
                        not_before: datetime | None = None) -> bool:
         """Record `message` under `key`; False (and nothing changed) when the key was recorded before.
         `not_before` holds it back (e.g. until the next working morning)."""
-        _check_message(message)
+        check_message(message)
         now = now or datetime.now(timezone.utc)
         t, a = OutboxMessage.__table__, OutboxAttachment.__table__
         values = dict(key=key, to_addrs=json.dumps(message["to"], ensure_ascii=False),
