@@ -207,15 +207,15 @@ def test_metrics_page_shows_the_period(store, cfg):
                       "SESSION_COOKIE_SECURE": False, "CLOCK": lambda: utc("2026-11-20T10:00:00")})
     client = app.test_client()
     page = client.get("/metrics/?period=2026-10")
-    if page.status_code == 302:  # the dashboard's login wall (web/auth.py) is installed: sign in through it
-        from werkzeug.security import generate_password_hash
-        from web_setup import login
-        store.user_save("coord", generate_password_hash("pw-reports-42", method="pbkdf2:sha256:2000"),
-                        "coordinator", utc("2026-11-20T10:00:00"))
-        assert "/login" in page.headers["Location"]
-        login(client, "coord", "pw-reports-42")
-        page = client.get("/metrics/?period=2026-10")
+    assert page.status_code == 302 and "/login" in page.headers["Location"]   # behind the login wall
+    from werkzeug.security import generate_password_hash
+    from web_setup import login
+    store.user_save("coord", generate_password_hash("pw-reports-42", method="pbkdf2:sha256:2000"),
+                    "coordinator", utc("2026-11-20T10:00:00"))
+    login(client, "coord", "pw-reports-42")
+    page = client.get("/metrics/?period=2026-10")
     html = page.get_data(as_text=True)
+    assert 'href="/metrics/"' in html                                        # reachable from the header
     assert page.status_code == 200
     assert "66.7% (2/3)" in html and B in html and "督〔2026〕1号" in html
     png = client.get("/metrics/chart/rates.png?period=2026-10")
