@@ -2,16 +2,13 @@
 from __future__ import annotations
 
 import io
-import socket
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from email import message_from_bytes, policy
 
 import pypdf
-import pytest
-from aiosmtpd.controller import Controller
 
 from domain.calendar import WorkCalendar
+from smtp_support import smtp  # noqa: F401  (re-exported for the scan tests)
 from domain.workflow import Round, Ticket, decide
 from jobs.clock import to_utc
 from store.tickets import TicketStateRecord
@@ -60,51 +57,6 @@ def snapshot(store, rows, now_local, ledger="台账", **cells) -> None:
     store.record_rows(ledger, {r.row_id: {"诉求编号": r.number, "主要诉求": cells.get("matter", "厂区门口道路破损"),
                                           "联系人": "张三丰", "联系电话": "13912345678",
                                           "投诉对象": cells.get("target", "")} for r in rows}, utc(now_local))
-
-
-class Recorder:
-    """aiosmtpd handler keeping every accepted message."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 Message accepted"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class SmtpServer:
-    """A real SMTP server on 127.0.0.1; stop() and start() simulate an outage on the same port."""
-
-    def __init__(self):
-        self.port, self.handler, self.controller = free_port(), Recorder(), None
-
-    def start(self):
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self):
-        if self.controller:
-            self.controller.stop()
-            self.controller = None
-
-    @property
-    def messages(self):
-        return self.handler.messages
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 def pdf_text(msg) -> str:

@@ -18,62 +18,10 @@ from mail.memory_outbox import MemoryOutbox
 from notices import render
 from notices.mailing import notice_key, outbox_message, queue_notice
 from notices.samples import sample
+from smtp_support import Recorder, free_port, smtp  # noqa: F401  (the smtp fixture)
 
 T0 = datetime(2026, 3, 13, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 SENDER = "枣阳市营商办 <yingshang@zaoyang.example.gov.cn>"
-
-
-class Recorder:
-    """aiosmtpd handler: keeps every accepted message; answers 550 for bad-*, 451 for busy-* recipients."""
-
-    def __init__(self):
-        self.messages = []
-        self.greetings = 0
-
-    async def handle_EHLO(self, server, session, envelope, hostname, responses):
-        self.greetings += 1  # one EHLO per plain connection
-        session.host_name = hostname
-        return responses
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address.startswith("bad"):
-            return "550 5.1.1 mailbox unavailable"
-        if address.startswith("busy"):
-            return "451 4.3.0 try again later"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 Message accepted"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp():
-    """A running SMTP server; .stop() and .start() simulate an outage on the same port."""
-    class Server:
-        def __init__(self):
-            self.port, self.handler, self.controller = free_port(), Recorder(), None
-
-        def start(self):
-            self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
-            self.controller.start()
-
-        def stop(self):
-            if self.controller:
-                self.controller.stop()
-                self.controller = None
-
-    server = Server()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(params=["memory", "sqlite"])
