@@ -104,7 +104,7 @@ def morning_digest(store, profile: Profile, calendar: WorkCalendar, states: Mapp
         sections = [dict(title=title, lines=[dict(ticket=l.ticket, round=l.round, due=cell(l.due),
                                                   label=profile.milestone_labels.get(l.milestone, l.milestone),
                                                   late=lateness(calendar, l.due, local)) for l in lines])
-                    for title, lines in ((f"已超期", d.overdue), ("今日到期", d.due_today),
+                    for title, lines in (("已超期", d.overdue), ("今日到期", d.due_today),
                                          (f"下一工作日（{d.next_day.month}月{d.next_day.day}日）到期", d.due_next))
                     if lines]
         count = len(d.overdue) + len(d.due_today) + len(d.due_next)

@@ -1,6 +1,5 @@
 """The ledger contract, run against both backends: read, write, append, init, people editing, bad workbooks."""
 import random
-import zipfile
 
 import openpyxl
 import pytest
@@ -402,7 +401,7 @@ def test_bad_workbooks_give_clear_errors_and_touch_nothing(ready, damage, match)
         assert "企业名称" in g.header and g.col("诉求企业") is None
         return
     with pytest.raises(LedgerError, match=match):
-        snap = fresh.read([LEDGER])
+        fresh.read([LEDGER])
     assert world.snapshot_bytes() == before
 
 

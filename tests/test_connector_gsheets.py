@@ -5,7 +5,7 @@ from connector.base import ROW_ID_HEADER, CellWrite, LedgerError
 from connector.gsheets import GSheetsLedger
 from connector.http import open_client
 from connector.setup import builtin_spec, column_letter
-from connector.sheets_server import Quota, serve_in_thread
+from connector.sheets_server import serve_in_thread
 
 SPEC = builtin_spec()
 SERVICE = SPEC.service_headers

@@ -36,8 +36,6 @@ def test_formula_looking_text_is_stored_as_a_string_cell(led):
 
 def test_a_save_during_our_write_is_kept_and_we_retry(led):
     led.append("台账", [{"诉求企业": "甲公司"}])
-    g = led.read(["台账"])["台账"]
-    ref = g.ref(g.rows[0], SPEC.service_headers)
     calls = []
 
     def person_saves_then_service_writes(wb):

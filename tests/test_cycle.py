@@ -1,6 +1,4 @@
 """The sync cycle end to end on a local workbook and a real SQLite store."""
-from datetime import datetime
-
 import pytest
 
 import config

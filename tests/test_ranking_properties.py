@@ -1,5 +1,4 @@
 """Ranking invariants on random unit tables: competition ranks follow the score, equal units share a rank."""
-import pandas as pd
 from hypothesis import given, settings, strategies as st
 
 from domain.ranking import rank_units, scores

@@ -141,3 +141,9 @@ def test_the_cycle_shortcuts_decide_exactly_as_the_full_computation(now):
         quick = decide(YICHENG, CAL, t, Round(), now, dues=dues,
                        soon_limit=soon_until(CAL, now, YICHENG.reminders.due_soon_working_days))
         assert quick == full
+
+
+def test_a_result_awaiting_its_return_visit_is_at_the_visit_stage_and_not_late():
+    t = Ticket(**{**SEPT30.__dict__, "first_contact_at": datetime(2026, 10, 8, 9), "resolved_at": datetime(2026, 10, 13)})
+    d = decide(YICHENG, CAL, t, Round(), datetime(2026, 10, 20))
+    assert d.stage == STAGE_VISIT and d.status == NORMAL and d.overdue == ()
