@@ -11,6 +11,7 @@ from domain.profiles import Profile
 
 # 督办状态 values the sync cycle writes (lights are added by the scan).
 NORMAL, DUE_SOON, OVERDUE, CLOSED, PENDING = "正常", "即将到期", "已超期", "已办结", "待定"
+EXCLUDED = "不予受理"
 
 # Stages, for people (dashboard, progress lookup).
 STAGE_UNDISPATCHED = "待派单"
@@ -20,6 +21,7 @@ STAGE_HANDLING = "办理中"
 STAGE_VISIT = "待回访"
 STAGE_REDO = "重新办理"
 STAGE_CLOSED = "已办结"
+STAGE_EXCLUDED = "不予受理"
 
 # Which typed time proves each milestone done: a later step implies the earlier ones.
 _DONE_BY = {"contact": ("first_contact_at", "replied_at", "resolved_at"),
@@ -35,6 +37,7 @@ class Ticket:
     problem_type: str | None = None
     unit: str | None = None
     complaint_target: str | None = None
+    exclusion_reason: str | None = None     # a coordinator's decision not to accept (不予受理), with why
     signed_at: datetime | None = None
     return_reason: str | None = None
     first_contact_at: datetime | None = None
@@ -120,6 +123,9 @@ def decide(profile: Profile, calendar: WorkCalendar, ticket: Ticket, current: Ro
     A cycle may pass `dues` it computed before for the same deadline_inputs, and `soon_limit` from
     soon_until(), to skip recomputing what has not changed."""
     rnd = next_round(profile, ticket, current)
+    if ticket.exclusion_reason:
+        # Recorded, numbered and told, but not handled: no limits, no supervision (DOMAIN "Acceptance").
+        return Decision(rnd, {}, EXCLUDED, STAGE_EXCLUDED)
     flags = list(_flags(profile, ticket, rnd))
     try:
         if dues is None:

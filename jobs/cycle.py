@@ -13,7 +13,7 @@ from connector.base import ROW_ID_HEADER, CellWrite, LedgerError, new_row_id
 from domain import dispatch as dispatching
 from domain.calendar import OverrideError, WorkCalendar, parse_override_rows
 from domain.deadlines import Due
-from domain.workflow import PENDING, Round, deadline_inputs, decide, next_round, soon_until
+from domain.workflow import EXCLUDED, PENDING, Round, deadline_inputs, decide, next_round, soon_until
 from jobs import clock
 from sheets_schema import (CALENDAR_SHEET, DISPATCH_SHEET, KNOWLEDGE_SHEET, LEDGER, SUPERVISION_SHEET,
                            UNITS_SHEET, blocking_rows, read_records, summaries, validate_sheet)
@@ -413,6 +413,8 @@ def _known_dues(prior, inputs: str):
 def _due_cells(decision) -> dict[str, str]:
     if decision.status == PENDING:
         return {col: "待定" for col in DUE_COLUMNS.values()}
+    if decision.status == EXCLUDED:
+        return {col: "" for col in DUE_COLUMNS.values()}
     return {DUE_COLUMNS[m]: clock.cell(d.at) for m, d in decision.dues.items() if m in DUE_COLUMNS}
 
 

@@ -6,7 +6,7 @@ from domain.workflow import Ticket
 # 台账 header -> domain.workflow.Ticket field.
 TICKET_FIELDS = {
     "诉求类别": "category", "受理时间": "received", "问题类型": "problem_type", "承办单位": "unit",
-    "投诉对象": "complaint_target", "签收时间": "signed_at", "回退原因": "return_reason",
+    "投诉对象": "complaint_target", "不予受理原因": "exclusion_reason", "签收时间": "signed_at", "回退原因": "return_reason",
     "首次联系时间": "first_contact_at", "答复时间": "replied_at", "办结时间": "resolved_at",
     "延期申请": "extension_request", "延期批准": "extension_approval", "延期天数": "extension_days",
     "回访时间": "visited_at", "满意度": "rating",

@@ -15,7 +15,7 @@ YES_NO = ("是", "否")
 REPLY_MANNERS = ("电话", "书面", "当面", "短信", "微信", "电子邮件")
 APPROVALS = ("同意", "不同意")
 # 督办状态 as the service writes it: the cycle's status (domain.workflow) or the scan's light.
-SUPERVISION_STATUSES = ("正常", "即将到期", "已超期", "黄灯", "红灯", "已办结", "待定")
+SUPERVISION_STATUSES = ("正常", "即将到期", "已超期", "黄灯", "红灯", "已办结", "不予受理", "待定")
 SUPERVISION_KINDS = ("黄灯", "红灯", "提醒敦促函", "督办单", "整改通知书", "约谈通知书", "移送纪检监察", "问责")
 
 LEDGER = Sheet(
@@ -47,6 +47,8 @@ LEDGER = Sheet(
         Column("主要诉求", TEXT, CLERK, required=True, max_length=2000, aliases=("反映事项", "诉求内容", "交办事项"),
                note="诉求的具体事项；用于不予受理筛查和重复诉求提示"),
         Column("投诉对象", TEXT, CLERK, max_length=200),
+        Column("不予受理原因", TEXT, COORDINATOR, max_length=500, aliases=("不予受理理由",),
+               note="协调机构决定不予受理时填写理由（如“疑似不予受理”提示属实）；填写后不计办理时限、不督办，仍留档"),
         Column("承办单位", UNITS, COORDINATOR, single=True, aliases=("牵头单位", "牵头办理部门", "办理单位"),
                note="牵头（首接）单位，一个；须是“承办单位”表中的名称"),
         Column("配合单位", UNITS, COORDINATOR, aliases=("配合办理部门",), note="可多个，用、分隔"),
@@ -57,6 +59,8 @@ LEDGER = Sheet(
         Column("答复方式", ENUM, UNIT, choices=REPLY_MANNERS, strict=False, aliases=("告知方式",)),
         Column("办结时间", DATETIME, UNIT, aliases=("实际办结时间",)),
         Column("核查结论", ENUM, UNIT, choices=FINDINGS),
+        Column("是否解决", ENUM, UNIT, choices=YES_NO, aliases=("问题是否解决",),
+               note="属实或部分属实的问题是否已解决（计算问题解决率）"),
         Column("办理情况", TEXT, UNIT, max_length=2000, aliases=("办理结果",)),
         Column("延期申请", TEXT, UNIT, max_length=500, note="申请延期的理由（须在时限内提出）"),
         Column("延期批准", ENUM, COORDINATOR, choices=APPROVALS),

@@ -197,3 +197,18 @@ def test_from_november_coordinators_are_reminded_daily_to_enter_next_years_holid
         assert first.to == ["yingshang@yicheng.example.gov.cn"]
     type_rows(tmp_path / "ledger.xlsx", "工作日历", [{"日期": "2027-01-01", "类型": "休", "名称": "元旦"}])
     assert run_cycle(cfg, now=at("2026-11-04T09:00")).missing_next_year is None
+
+
+def test_an_excluded_request_keeps_its_number_but_leaves_supervision(district):
+    cfg, path = district
+    make_workbook(path, [request(诉求类别="投诉", 主要诉求="与供应商的货款纠纷已起诉至法院，请求政府出面")])
+    run_cycle(cfg, now=at("2026-11-02T12:00"))
+    assert rows_of(path)[0]["应办结时限"]
+    set_cells(path, "台账", {"诉求企业": "枣庄鑫源机械有限公司"}, {"不予受理原因": "已进入诉讼程序，依法不予受理"})
+    run_cycle(cfg, now=at("2026-11-20T12:00"))
+    row = rows_of(path)[0]
+    assert row["诉求编号"] == "〔2026〕第0001号" and row["督办状态"] == "不予受理"
+    assert not row["应办结时限"] and not row["应联系时限"]           # no limit runs for it any more
+    with Store(cfg.state.url) as store:
+        state = next(iter(store.ticket_states().values()))
+        assert state.state["stage"] == "不予受理" and state.state["dues"] == {} and not state.state["overdue"]

@@ -147,3 +147,11 @@ def test_a_result_awaiting_its_return_visit_is_at_the_visit_stage_and_not_late()
     t = Ticket(**{**SEPT30.__dict__, "first_contact_at": datetime(2026, 10, 8, 9), "resolved_at": datetime(2026, 10, 13)})
     d = decide(YICHENG, CAL, t, Round(), datetime(2026, 10, 20))
     assert d.stage == STAGE_VISIT and d.status == NORMAL and d.overdue == ()
+
+
+def test_a_request_the_coordinator_excludes_has_no_limits_and_no_flags():
+    from domain.workflow import EXCLUDED, STAGE_EXCLUDED
+    t = Ticket(**{**SEPT30.__dict__, "exclusion_reason": "属企业间民事纠纷，已告知通过诉讼途径解决",
+                  "extension_request": "x"})
+    d = decide(YICHENG, CAL, t, Round(), datetime(2026, 10, 20))
+    assert (d.status, d.stage, d.dues, d.flags, d.overdue) == (EXCLUDED, STAGE_EXCLUDED, {}, (), ())
