@@ -205,7 +205,7 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
             problems = validate_sheet(LEDGER, rows, title=lr.title, profile=profile, units=unit_names)
             records = read_records(LEDGER, rows, profile, only=RECORD_HEADERS)
             per_ledger.append((lr, rows, problems, records))
-        _assign_identities(per_ledger, store, now, report)
+        _assign_identities(per_ledger, store, now, report, zone)
 
         # 2. Number every valid row, all ledgers in one call (numbers run across the district).
         requests = []
@@ -334,14 +334,14 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
         raise
 
 
-def _assign_identities(per_ledger, store, now, report) -> None:
+def _assign_identities(per_ledger, store, now, report, zone: str) -> None:
     """Rows typed since the last cycle get a 记录标识 (and pending web submissions are appended) in one write
     per ledger; the in-memory grid is updated so the rest of the cycle sees the identities."""
-    pending = store.intake_pending()
+    by_ledger = route_submissions(store.intake_pending(), [lr.source.name for lr, *_ in per_ledger])
     for i, (lr, rows, problems, records) in enumerate(per_ledger):
         new = [(idx, row) for idx, row in enumerate(lr.grid.rows) if not lr.grid.row_id(row)
                and any(v not in (None, "") for v in row.values)]
-        appends = _intake_rows(pending, lr) if i == 0 and pending else []
+        appends = _intake_rows(by_ledger.get(i, []), lr, zone)
         if not new and not appends:
             continue
         writes = [CellWrite(lr.grid.ref(row, lr.ledger.service_headers), {ROW_ID_HEADER: new_row_id()})
@@ -362,12 +362,21 @@ def _assign_identities(per_ledger, store, now, report) -> None:
             report.appended += 1
 
 
-def _intake_rows(pending, lr) -> list[tuple[object, dict]]:
+def route_submissions(pending, township_names: list[str]) -> dict[int, list]:
+    """Which ledger each submission goes to: the township office its 所属镇街 names, else the first ledger."""
+    out: dict[int, list] = {}
+    for sub in pending:
+        township = str((sub.fields or {}).get("所属镇街") or "").strip()
+        out.setdefault(township_names.index(township) if township in township_names else 0, []).append(sub)
+    return out
+
+
+def _intake_rows(pending, lr, zone: str) -> list[tuple[object, dict]]:
     """Web submissions as ledger rows ({header: value}); only the ledger's own headers are written."""
     out = []
     for sub in pending:
         fields = {h: v for h, v in (sub.fields or {}).items() if h in lr.grid._index and h != ROW_ID_HEADER}
-        fields.setdefault("受理时间", clock.cell(clock.to_local(sub.received_at, "Asia/Shanghai")))
+        fields.setdefault("受理时间", clock.cell(clock.to_local(sub.received_at, zone)))
         fields.setdefault("渠道", "政府网站")
         out.append((sub, fields))
     return out

@@ -83,3 +83,19 @@ def test_a_person_sorting_between_read_and_write_cannot_misplace_a_number(distri
     run_cycle(cfg, now=at("2026-11-02T13:00"))
     after = {r[h.index("诉求企业")]: r[h.index("诉求编号")] for r in tan.values("台账")[1:] if any(r)}
     assert after == by_company and by_company["企业1"] == "淄〔2026〕第0001号"
+
+
+def test_web_submissions_go_to_the_township_they_name(district, sheets_server):
+    from store import Store
+    cfg, keys = district
+    with Store(cfg.state.url) as store:
+        store.intake_add(request(诉求企业="网上企业甲", 所属镇街="吴林街道"), at("2026-11-02T09:00"))
+        store.intake_add(request(诉求企业="网上企业乙", 所属镇街="不存在的镇"), at("2026-11-02T09:10"))
+    run_cycle(cfg, now=at("2026-11-02T10:00"))
+    run_cycle(cfg, now=at("2026-11-02T10:05"))
+    def companies(key):
+        rows = sheets_server.person(key).values("台账")
+        return [r[rows[0].index("诉求企业")] for r in rows[1:] if any(r)]
+    assert companies(keys["吴林街道"]) == ["网上企业甲"] and companies(keys["坛山街道"]) == ["网上企业乙"]
+    with Store(cfg.state.url) as store:
+        assert all(s.number for s in store.ticket_states().values()) and not store.intake_unnumbered()
