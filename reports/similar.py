@@ -33,13 +33,36 @@ def _jieba():
     return jieba
 
 
+# Tokens per jieba block (a run of Chinese/Latin/digits, or the text between): jieba cuts each block on its
+# own, so caching blocks gives the very same words while clauses repeated across requests are cut once.
+_BLOCKS: dict[str, tuple[list[str], list[str]]] = {}
+_BLOCKS_MAX = 200_000  # bounded, so a long-running scheduler does not grow without end
+
+
+def _block_tokens(block: str) -> tuple[list[str], list[str]]:
+    """(words, characters of multi-character words) of one jieba block, cached."""
+    got = _BLOCKS.get(block)
+    if got is None:
+        words = [w for w in _jieba().lcut(block, HMM=False)
+                 if w not in STOP_WORDS and _WORD.match(w) and not _DIGITS.match(w)]
+        got = (words, [c for w in words if len(w) > 1 for c in w if c >= "\u4e00"])
+        if len(_BLOCKS) < _BLOCKS_MAX:
+            _BLOCKS[block] = got
+    return got
+
+
 def tokenize(text: str) -> list[str]:
     """Words of a Chinese request (jieba, precise mode without HMM for speed), minus stop words and numbers,
     followed by the characters of each multi-character word, so 路灯损坏 and 路灯坏了 or 供水管 and 自来水管
     still share something (paraphrases are the rule in ledgers)."""
-    words = [w for w in _jieba().lcut((text or "")[:MAX_CHARS], HMM=False)
-             if w not in STOP_WORDS and _WORD.match(w) and not _DIGITS.match(w)]
-    return words + [c for w in words if len(w) > 1 for c in w if c >= "\u4e00"]
+    words: list[str] = []
+    chars: list[str] = []
+    for block in _jieba().re_han_default.split((text or "")[:MAX_CHARS]):
+        if block:
+            w, c = _block_tokens(block)
+            words += w
+            chars += c
+    return words + chars
 
 
 def _analyzer():
