@@ -91,10 +91,17 @@ def _pairs_above(X: csr_matrix, rows: np.ndarray, threshold: float, k: int = NEI
     """(i, j) pairs within rows: each row's k nearest rows with cosine ≥ threshold (X rows are unit length).
     Keeping only the nearest bounds the edges at k per row even when a whole bucket is one matter."""
     sub = X[rows]
+    # Sparse times dense over the bucket's own columns: the very same sums in the same order (entries keep
+    # their stored order; nothing is re-sorted) as sparse times sparse, and several times faster, since the
+    # similarities within a bucket are mostly non-zero anyway.
+    cols, local = np.unique(sub.indices, return_inverse=True)
+    sub = csr_matrix((sub.data, local.ravel(), sub.indptr), shape=(len(rows), len(cols)))
+    dense_t = np.zeros((len(cols), len(rows)), dtype=sub.dtype)
+    dense_t[sub.indices, np.repeat(np.arange(len(rows)), np.diff(sub.indptr))] = sub.data
     chunk = max(1, 4_000_000 // len(rows))  # bounds one dense block even for a huge bucket
     out_i, out_j = [], []
     for s in range(0, len(rows), chunk):
-        sims = (sub[s:s + chunk] @ sub.T).toarray()
+        sims = sub[s:s + chunk] @ dense_t
         if sims.shape[1] > k:
             nearest = np.argpartition(-sims, k, axis=1)[:, :k]
         else:

@@ -1,7 +1,9 @@
-"""The cached, block-wise tokenizer gives exactly what jieba gives on the whole text."""
+"""The fast paths of reports.similar give exactly what the plain ones give: tokens, and pairs within a bucket."""
 import jieba
+import numpy as np
 from hypothesis import given, settings, strategies as st
 
+from bench.bench_bulletin import synth_texts
 from reports import similar
 
 _PIECES = ["路灯损坏", "路灯坏了", "供水管道破裂", ",", ":", "?", " ", "\r\n", "第123号", "A-1", "abc", "3.5%",
@@ -27,3 +29,22 @@ def test_long_request_is_cut_at_max_chars_like_before():
     text = "园区供水管道破裂,生产用水中断。" * 40
     assert similar.tokenize(text) == _reference(text)
     assert "供水管" in similar.tokenize(text)
+
+
+def _pairs_reference(X, rows, threshold, k=similar.NEIGHBOURS):
+    """_pairs_above as first written: sparse times sparse, densified."""
+    sub = X[rows]
+    sims = (sub @ sub.T).toarray()
+    nearest = np.argpartition(-sims, k, axis=1)[:, :k]
+    picked = np.take_along_axis(sims, nearest, axis=1)
+    r, c = np.nonzero(picked >= threshold)
+    return rows[r], rows[nearest[r, c]]
+
+
+def test_bucket_pairs_are_exactly_those_of_sparse_products():
+    texts = synth_texts(1200, np.random.default_rng(7)).tolist()
+    _, X = similar.vectorize(sorted(set(texts)))
+    rows = np.random.default_rng(3).permutation(X.shape[0])[:700]  # a bucket is any subset, in any order
+    got, want = similar._pairs_above(X, rows, similar.THRESHOLD), _pairs_reference(X, rows, similar.THRESHOLD)
+    assert len(got[0]) > 700  # the matters repeat, so there are many pairs to get right
+    assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
