@@ -127,6 +127,8 @@ def write_xlsx(bulletin: Bulletin, path) -> Path:
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     head_fill = PatternFill("solid", fgColor="D9E1F2")
+    # One style object per variant, shared by every cell: openpyxl hashes each new one into its style table.
+    top, top_wrap = Alignment(vertical="top", wrap_text=False), Alignment(vertical="top", wrap_text=True)
     wb = Workbook()
     wb.remove(wb.active)
     for name, table in bulletin.tables().items():
@@ -148,8 +150,9 @@ def write_xlsx(bulletin: Bulletin, path) -> Path:
                 v = v.item() if hasattr(v, "item") else v
                 c = ws.cell(i, j, v)
                 c.border = border
-                c.alignment = Alignment(vertical="top", wrap_text=_width(v) > 40)
-                widths[j - 1] = max(widths[j - 1], min(_width(v), 60))
+                w = _width(v)
+                c.alignment = top_wrap if w > 40 else top
+                widths[j - 1] = max(widths[j - 1], min(w, 60))
         if frame.empty:
             ws.cell(4, 1, "本期无")
         for j, w in enumerate(widths, 1):
@@ -193,10 +196,10 @@ def figures(bulletin: Bulletin) -> dict[str, object]:
     return {name: figure(bulletin, name) for name in CHART_NAMES}
 
 
-def chart_pngs(bulletin: Bulletin, dpi: int = 110) -> dict[str, bytes]:
+def chart_pngs(bulletin: Bulletin, dpi: int = 110, compress_level: int = 6) -> dict[str, bytes]:
     """Each chart as PNG bytes."""
     from reports import charts
-    return {name: charts.png(fig, dpi) for name, fig in figures(bulletin).items()}
+    return {name: charts.png(fig, dpi, compress_level) for name, fig in figures(bulletin).items()}
 
 
 @dataclass(frozen=True)
@@ -228,7 +231,9 @@ def _jinja():
 def bulletin_html(bulletin: Bulletin, pngs: dict[str, bytes] | None = None) -> str:
     """The whole bulletin as one HTML page (what the PDF prints), charts inline as PNG data URIs."""
     import base64
-    pngs = chart_pngs(bulletin) if pngs is None else pngs
+    # Pixels are what count: WeasyPrint decodes and re-encodes each image, so a lightly compressed PNG
+    # gives the same PDF in less time.
+    pngs = chart_pngs(bulletin, compress_level=1) if pngs is None else pngs
     charts = {k: "data:image/png;base64," + base64.b64encode(v).decode() for k, v in pngs.items()}
     return _jinja().get_template("reports/bulletin.html.j2").render(
         title=bulletin.title, period=bulletin.period.label, as_of=f"{bulletin.as_of:%Y-%m-%d %H:%M}",

@@ -113,9 +113,10 @@ def categories_chart(categories, top: int = 10, title: str = "诉求类别(前�
     return fig
 
 
-def png(fig, dpi: int = 100) -> bytes:
-    """The figure as PNG bytes (closed afterwards, so long runs do not keep figures alive)."""
+def png(fig, dpi: int = 100, compress_level: int = 6) -> bytes:
+    """The figure as PNG bytes (closed afterwards, so long runs do not keep figures alive); compress_level
+    1 is for PNGs that are decoded again at once (WeasyPrint re-encodes every image it embeds)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
+    fig.savefig(buf, format="png", dpi=dpi, pil_kwargs={"compress_level": compress_level})
     plt.close(fig)
     return buf.getvalue()
