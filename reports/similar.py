@@ -23,6 +23,7 @@ THRESHOLD = 0.3        # cosine similarity above which two requests are the same
 MAX_CHARS = 300        # a request's gist is in its opening; tokenising 2,000 字 would only cost time
 NEIGHBOURS = 8         # edges kept per request: enough to chain a theme, bounded on 100,000 rows
 BUCKET_SIZE = 1500     # a k-means bucket is compared pairwise; buckets keep 100,000 rows linear
+DENSE_MAX = 25_000_000  # entries (100 MB of float32) of a bucket's dense transpose; past it, sparse products
 
 
 @lru_cache(maxsize=1)
@@ -95,13 +96,17 @@ def _pairs_above(X: csr_matrix, rows: np.ndarray, threshold: float, k: int = NEI
     # their stored order; nothing is re-sorted) as sparse times sparse, and several times faster, since the
     # similarities within a bucket are mostly non-zero anyway.
     cols, local = np.unique(sub.indices, return_inverse=True)
-    sub = csr_matrix((sub.data, local.ravel(), sub.indptr), shape=(len(rows), len(cols)))
-    dense_t = np.zeros((len(cols), len(rows)), dtype=sub.dtype)
-    dense_t[sub.indices, np.repeat(np.arange(len(rows)), np.diff(sub.indptr))] = sub.data
+    if len(cols) * len(rows) <= DENSE_MAX:
+        sub = csr_matrix((sub.data, local.ravel(), sub.indptr), shape=(len(rows), len(cols)))
+        other = np.zeros((len(cols), len(rows)), dtype=sub.dtype)
+        other[sub.indices, np.repeat(np.arange(len(rows)), np.diff(sub.indptr))] = sub.data
+    else:  # a bucket with a vast vocabulary: its dense transpose would not fit in memory
+        other = sub.T
     chunk = max(1, 4_000_000 // len(rows))  # bounds one dense block even for a huge bucket
     out_i, out_j = [], []
     for s in range(0, len(rows), chunk):
-        sims = sub[s:s + chunk] @ dense_t
+        sims = sub[s:s + chunk] @ other
+        sims = sims if isinstance(sims, np.ndarray) else sims.toarray()
         if sims.shape[1] > k:
             nearest = np.argpartition(-sims, k, axis=1)[:, :k]
         else:

@@ -48,3 +48,14 @@ def test_bucket_pairs_are_exactly_those_of_sparse_products():
     got, want = similar._pairs_above(X, rows, similar.THRESHOLD), _pairs_reference(X, rows, similar.THRESHOLD)
     assert len(got[0]) > 700  # the matters repeat, so there are many pairs to get right
     assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+
+
+def test_bucket_pairs_without_room_for_a_dense_transpose_are_the_same(monkeypatch):
+    texts = synth_texts(600, np.random.default_rng(11)).tolist()
+    _, X = similar.vectorize(sorted(set(texts)))
+    rows = np.arange(X.shape[0])
+    dense = similar._pairs_above(X, rows, similar.THRESHOLD)
+    monkeypatch.setattr(similar, "DENSE_MAX", 0)
+    sparse = similar._pairs_above(X, rows, similar.THRESHOLD)
+    assert len(dense[0]) > 0
+    assert np.array_equal(dense[0], sparse[0]) and np.array_equal(dense[1], sparse[1])
