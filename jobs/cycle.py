@@ -230,6 +230,7 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
             notes = summaries(problems, lr.title, len(rows))
             report.errors += sum(1 for p in problems if p.level == "error")
             report.warnings += sum(1 for p in problems if p.level == "warning")
+            blocked = blocking_rows(problems, lr.title)
             by_number = {r.number: r for r in lr.grid.rows}
             for rec in records:
                 row = by_number[rec.row]
@@ -246,7 +247,7 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                     want["诉求编号"] = number
                 state = {"number": number, "township": values.get("所属镇街") or lr.source.name,
                          "category": values.get("诉求类别"), "problem_type": values.get("问题类型"),
-                         "errors": rec.row in blocking_rows(problems, lr.title)}
+                         "errors": rec.row in blocked}
                 fill = {}
                 if number and not values.get("承办单位") and rules:
                     d = dispatching.choose(rules, values.get("诉求类别"), values.get("主要诉求") or "",
