@@ -298,6 +298,7 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
         for (lid, rid), entry in wants.items():
             wants_of.setdefault(lid, []).append((rid, entry))
         cells_of: dict[str, tuple[dict, set]] = {}
+        resigned = []    # states whose signature the write-back changed
         for lr, rows, problems, records in per_ledger:
             writes, cells, unchanged = [], {}, set()
             header_tag = repr(lr.grid.header)
@@ -316,6 +317,8 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                     writes.append(CellWrite(lr.grid.ref(row, lr.ledger.service_headers), diff))
                 if fill:
                     _fill_blank(lr, row, fill, writes)
+                if prior is not None and record.state.get("sig") != (None if diff or fill else sig):
+                    resigned.append(record)
                 if diff or fill:
                     record.state.pop("sig", None)
                 else:
@@ -336,14 +339,16 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
 
         # 5. Remember: row snapshots and events first, then ticket states (whose row signatures promise that
         #    the snapshot is recorded), then flags.
+        numbers_of: dict[str, dict] = {}
+        for (lid, rid), number in numbers.items():
+            numbers_of.setdefault(lid, {})[rid] = number
         for lr, rows, problems, records in per_ledger:
             cells, unchanged = cells_of[lr.id]
-            nums = {rid: numbers[(lr.id, rid)] for (lid, rid) in numbers if lid == lr.id}
+            nums = numbers_of.get(lr.id, {})
             report.events += len(store.record_rows(lr.id, cells, now, cycle_id=report.cycle_id, numbers=nums,
                                                    complete=True, unchanged=unchanged))
         seen_states = {(s.ledger_id, s.row_id) for s in new_states}
-        new_states += [record for key, (prior, record) in records_by_key.items()
-                       if key not in seen_states and _changed(prior, record)]
+        new_states += [r for r in resigned if (r.ledger_id, r.row_id) not in seen_states]
         store.save_ticket_states(new_states, now)
         _sync_flags(store, wanted_flags, now)
         report.flags = len(wanted_flags)
