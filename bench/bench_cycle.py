@@ -46,7 +46,8 @@ def run():
         cfg = config.load(Path(tmp, "jiesu.toml"))
         now = clock.parse_now("2026-11-02T10:00", cfg.timezone)
         steady = None
-        for label in ("first sight (ids, numbers, dues for every row)", "steady state (no edits)",
+        for label in ("first sight (ids, numbers, dues for every row)",
+                      "first quiet cycle (no edits; notes each row's signature)", "steady state (no edits)",
                       "after edits in every township"):
             if label.startswith("after"):
                 for k in keys.values():

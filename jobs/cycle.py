@@ -225,11 +225,12 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                 store.intake_update(sub.id, number=numbers[(sub.ledger_id, sub.row_id)])
 
         # 3. Dispatch, decide, and collect the service cells each row should show.
-        new_states, wants, kb_todo = [], {}, {}
+        new_states, wants, kb_todo, records_by_key = [], {}, {}, {}
         for lr, rows, problems, records in per_ledger:
             notes = summaries(problems, lr.title, len(rows))
             report.errors += sum(1 for p in problems if p.level == "error")
             report.warnings += sum(1 for p in problems if p.level == "warning")
+            blocked = blocking_rows(problems, lr.title)
             by_number = {r.number: r for r in lr.grid.rows}
             for rec in records:
                 row = by_number[rec.row]
@@ -246,7 +247,7 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                     want["诉求编号"] = number
                 state = {"number": number, "township": values.get("所属镇街") or lr.source.name,
                          "category": values.get("诉求类别"), "problem_type": values.get("问题类型"),
-                         "errors": rec.row in blocking_rows(problems, lr.title)}
+                         "errors": rec.row in blocked}
                 fill = {}
                 if number and not values.get("承办单位") and rules:
                     d = dispatching.choose(rules, values.get("诉求类别"), values.get("主要诉求") or "",
@@ -276,10 +277,12 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                     state["kb"] = f"{knowledge_tag}|{matter}"
                     if prior is None or prior.state.get("kb") != state["kb"]:
                         kb_todo[key] = matter
-                status = state.get("status", "")
-                if prior is None or (prior.state, prior.number, prior.unit, prior.status) != \
-                        (state, number, state.get("unit"), status):
-                    new_states.append(TicketStateRecord(lr.id, rid, number, state.get("unit"), status, state))
+                if prior is not None and "sig" in prior.state:
+                    state["sig"] = prior.state["sig"]   # settled at write-back time, once every want is known
+                record = TicketStateRecord(lr.id, rid, number, state.get("unit"), state.get("status", ""), state)
+                if _changed(prior, record):
+                    new_states.append(record)
+                records_by_key[key] = (prior, record)
                 wants[key] = (lr, row, want, fill)
 
         _suggest_answers(knowledge, kb_todo, wants)
@@ -291,10 +294,22 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
         # 4. Write back what differs, one batch per ledger; nothing at all when nothing changed. The scan's
         #    督办记录 rows go to the first workbook that has that sheet.
         log_ledger = next((lr.id for lr, *_ in per_ledger if SUPERVISION_SHEET.name in lr.snapshot.grids), None)
+        wants_of: dict[str, list] = {}
+        for (lid, rid), entry in wants.items():
+            wants_of.setdefault(lid, []).append((rid, entry))
+        cells_of: dict[str, tuple[dict, set]] = {}
+        resigned = []    # states whose signature the write-back changed
         for lr, rows, problems, records in per_ledger:
-            writes = []
-            for (lid, rid), (lr2, row, want, fill) in wants.items():
-                if lid != lr.id:
+            writes, cells, unchanged = [], {}, set()
+            header_tag = repr(lr.grid.header)
+            recorded = store.cycle_snapshot_ids(lr.id)
+            for rid, (lr2, row, want, fill) in wants_of.get(lr.id, ()):
+                prior, record = records_by_key[(lr.id, rid)]
+                sig = _signature(header_tag, row, want, fill)
+                if rid in recorded and prior is not None and prior.state.get("sig") == sig:
+                    # Same cells as read and same wants as a cycle that found nothing to write and recorded
+                    # this very row: nothing to write now, and its snapshot is already what we would record.
+                    unchanged.add(rid)
                     continue
                 diff = {h: v for h, v in want.items()
                         if h in lr.grid._index and _text(lr.grid.value(row, h)) != _text(v)}
@@ -302,6 +317,17 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                     writes.append(CellWrite(lr.grid.ref(row, lr.ledger.service_headers), diff))
                 if fill:
                     _fill_blank(lr, row, fill, writes)
+                if prior is not None and record.state.get("sig") != (None if diff or fill else sig):
+                    resigned.append(record)
+                if diff or fill:
+                    record.state.pop("sig", None)
+                else:
+                    record.state["sig"] = sig
+                seen = {h: _text(v) for h, v in lr.grid.record(row).items() if h != ROW_ID_HEADER}
+                seen.update({h: _text(v) for h, v in fill.items() if h in seen and not seen[h]})
+                seen.update({h: _text(v) for h, v in want.items() if h in seen})
+                cells[rid] = seen
+            cells_of[lr.id] = (cells, unchanged)
             appends = {}
             if report.escalation is not None and lr.id == log_ledger and report.escalation.supervision_rows:
                 appends = {SUPERVISION_SHEET.name: report.escalation.supervision_rows}
@@ -311,19 +337,19 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                 report.written_cells += sum(len(w.values) for w in writes)
                 report.missed += [f"{lr.id}:{m.ref.row_id or m.ref.number}: {m.reason}" for m in result.missed]
 
-        # 5. Remember: ticket states, row snapshots and events, flags.
-        store.save_ticket_states(new_states, now)
+        # 5. Remember: row snapshots and events first, then ticket states (whose row signatures promise that
+        #    the snapshot is recorded), then flags.
+        numbers_of: dict[str, dict] = {}
+        for (lid, rid), number in numbers.items():
+            numbers_of.setdefault(lid, {})[rid] = number
         for lr, rows, problems, records in per_ledger:
-            cells = {}
-            for (lid, rid), (lr2, row, want, fill) in wants.items():
-                if lid == lr.id:
-                    seen = {h: _text(v) for h, v in lr.grid.record(row).items() if h != ROW_ID_HEADER}
-                    seen.update({h: _text(v) for h, v in fill.items() if h in seen and not seen[h]})
-                    seen.update({h: _text(v) for h, v in want.items() if h in seen})
-                    cells[rid] = seen
-            nums = {rid: numbers[(lr.id, rid)] for (lid, rid) in numbers if lid == lr.id}
+            cells, unchanged = cells_of[lr.id]
+            nums = numbers_of.get(lr.id, {})
             report.events += len(store.record_rows(lr.id, cells, now, cycle_id=report.cycle_id, numbers=nums,
-                                                   complete=True))
+                                                   complete=True, unchanged=unchanged))
+        seen_states = {(s.ledger_id, s.row_id) for s in new_states}
+        new_states += [r for r in resigned if (r.ledger_id, r.row_id) not in seen_states]
+        store.save_ticket_states(new_states, now)
         _sync_flags(store, wanted_flags, now)
         report.flags = len(wanted_flags)
         report.numbered = sorted(n for k, n in numbers.items() if not (states.get(k) and states[k].number))
@@ -380,6 +406,19 @@ def _intake_rows(pending, lr, zone: str) -> list[tuple[object, dict]]:
         fields.setdefault("渠道", "政府网站")
         out.append((sub, fields))
     return out
+
+
+def _changed(prior, record) -> bool:
+    """Whether a ticket state differs from the one stored (so it must be saved)."""
+    return prior is None or (prior.state, prior.number, prior.unit, prior.status) != \
+        (record.state, record.number, record.unit, record.status)
+
+
+def _signature(header_tag: str, row, want: dict, fill: dict) -> str:
+    """A row's cells as read, the ledger's header and the service cells the cycle wants for it: when a later
+    cycle finds the same signature, the row needs no write and its snapshot is unchanged."""
+    text = repr((header_tag, row.values, sorted(want.items()), sorted(fill.items())))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def _round(prior) -> Round:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any, Mapping
+from typing import Any, Collection, Mapping
 
 from sqlalchemy import delete, desc, select, update
 
@@ -112,13 +112,22 @@ class LedgerStateMixin(StoreBase):
             return {r: json.loads(c) for r, c in
                     conn.execute(select(t.c.row_id, t.c.cells).where(t.c.ledger_id == ledger_id))}
 
+    def cycle_snapshot_ids(self, ledger_id: str) -> set[str]:
+        """Row ids of one ledger whose snapshot a sync cycle wrote last (not a web action), cells not loaded."""
+        t = RowSnapshot.__table__
+        with self._read() as conn:
+            return set(conn.execute(select(t.c.row_id).where(t.c.ledger_id == ledger_id,
+                                                             t.c.cycle_id.is_not(None))).scalars())
+
     def record_rows(self, ledger_id: str, rows: Mapping[str, Mapping[str, Any]], now: datetime, *,
                     cycle_id: int | None = None, actor: str | None = None,
-                    numbers: Mapping[str, str] | None = None, complete: bool = False) -> list[EventRecord]:
+                    numbers: Mapping[str, str] | None = None, complete: bool = False,
+                    unchanged: Collection[str] = ()) -> list[EventRecord]:
         """Diff `rows` ({row_id: {column: value}}) against the snapshots, append one event per changed
         cell (a new row: one "*" event with its cells as JSON), and update the snapshots, all in one
         transaction: re-running after a crash records each change exactly once. With `complete=True` rows
-        missing from `rows` are recorded as removed. `numbers` ({row_id: number}) labels the events."""
+        missing from `rows` are recorded as removed, except those in `unchanged`: rows the caller knows
+        still match their snapshot (see `cycle_snapshot_ids`). `numbers` ({row_id: number}) labels the events."""
         t, e = RowSnapshot.__table__, Event.__table__
         numbers = numbers or {}
         events, inserts, updates = [], [], []
@@ -143,7 +152,7 @@ class LedgerStateMixin(StoreBase):
                     if old.get(col) != new.get(col):
                         events.append(dict(base, column=col, old_value=old.get(col), new_value=new.get(col)))
                 updates.append(dict(row_id=row_id, cells=dumped))
-            removed = [r for r in old_all if r not in rows] if complete else []
+            removed = [r for r in old_all if r not in rows and r not in unchanged] if complete else []
             for row_id in removed:
                 events.append(dict(ledger_id=ledger_id, row_id=row_id, number=numbers.get(row_id), column=ROW,
                                    old_value=old_all[row_id], new_value=None, seen_at=now, cycle_id=cycle_id,
