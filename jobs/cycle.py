@@ -312,7 +312,7 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                     unchanged.add(rid)
                     continue
                 diff = {h: v for h, v in want.items()
-                        if h in lr.grid._index and _text(lr.grid.value(row, h)) != _text(v)}
+                        if lr.grid.col(h) is not None and _text(lr.grid.value(row, h)) != _text(v)}
                 if diff:
                     writes.append(CellWrite(lr.grid.ref(row, lr.ledger.service_headers), diff))
                 if fill:
@@ -401,7 +401,7 @@ def _intake_rows(pending, lr, zone: str) -> list[tuple[object, dict]]:
     """Web submissions as ledger rows ({header: value}); only the ledger's own headers are written."""
     out = []
     for sub in pending:
-        fields = {h: v for h, v in (sub.fields or {}).items() if h in lr.grid._index and h != ROW_ID_HEADER}
+        fields = {h: v for h, v in (sub.fields or {}).items() if lr.grid.col(h) is not None and h != ROW_ID_HEADER}
         fields.setdefault("受理时间", clock.cell(clock.to_local(sub.received_at, zone)))
         fields.setdefault("渠道", "政府网站")
         out.append((sub, fields))
