@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import marshal
 import secrets
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -114,6 +115,15 @@ class Grid:
 
     def row_id(self, row: Row) -> str:
         return cell_text(self.value(row, ROW_ID_HEADER))
+
+    def digest(self) -> str:
+        """A hash of the header and every row (number and values): equal digests, equal grids. Used to
+        notice that a whole worksheet is unchanged since a cycle without paying for a cell-by-cell look."""
+        # marshal format 2 has no back-references, so equal values give equal bytes whatever objects hold
+        # them; it is C-speed over the str/int/float/bool values a Grid holds (0.3 s for 3,000,000 cells).
+        rows = [(r.number, r.values) for r in self.rows]
+        return hashlib.blake2b(marshal.dumps((self.title, tuple(self.header), rows), 2),
+                               digest_size=16).hexdigest()
 
     def ref(self, row: Row, service_headers: Iterable[str]) -> "RowRef":
         """The identity by which a later write finds this row again (see RowRef)."""
@@ -344,7 +354,9 @@ def plan_writes(grids: Mapping[str, Grid], writes: list[CellWrite], service_head
         values = dict(w.values)
         values.update({h: v for h, v in fills.get(w.ref, {}).items()
                        if grid.col(h) is not None and not cell_text(grid.value(row, h))})
-        rid = grid.row_id(row) or w.ref.row_id or new_row_id()
+        # A new row gets the identity the caller reserved for it (so a number bound to that identity before
+        # the write stays valid if the write must be redone), else a fresh one.
+        rid = grid.row_id(row) or w.ref.row_id or cell_text(values.get(ROW_ID_HEADER)) or new_row_id()
         if not grid.row_id(row):
             values[ROW_ID_HEADER] = rid
         missing = [h for h in values if grid.col(h) is None]

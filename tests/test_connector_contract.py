@@ -259,6 +259,31 @@ def test_write_service_cells_lands_and_stamps_new_rows(ready):
     assert after[3]["主要诉求"] == "请求协调"  # the clerk's cell untouched
 
 
+def test_a_new_row_is_stamped_with_the_identity_the_write_names(ready):
+    world, led = ready
+    g = led.read([LEDGER])[LEDGER]
+    new = [r for r in g.rows if not g.row_id(r)]
+    reserved = [f"Rreserved{i}" for i in range(len(new))]
+    res = led.write([CellWrite(g.ref(r, SERVICE_HEADERS), {ROW_ID_HEADER: rid, "督办状态": "正常"})
+                     for r, rid in zip(new, reserved)])
+    assert sorted(l.row_id for l in res.landed) == sorted(reserved) and not res.missed
+    assert [r[ROW_ID_HEADER] for r in _rows(world)[3:]] == reserved
+
+
+def test_digest_changes_with_any_cell_and_only_then(ready):
+    world, led = ready
+    first = led.read([LEDGER])[LEDGER]
+    assert led.read([LEDGER])[LEDGER].digest() == first.digest()
+    world.type_rows([])  # typing nothing changes nothing
+    assert led.read([LEDGER])[LEDGER].digest() == first.digest()
+    world.set_cell(3, "主要诉求", "改过的诉求")
+    edited = led.read([LEDGER])[LEDGER]
+    assert edited.digest() != first.digest()
+    g = edited
+    led.write([CellWrite(g.ref(g.rows[0], SERVICE_HEADERS), {"督办状态": "正常"})])
+    assert led.read([LEDGER])[LEDGER].digest() != edited.digest()
+
+
 def test_dispatch_fills_a_blank_unit_but_never_a_persons_choice(ready):
     world, led = ready
     g = led.read([LEDGER])[LEDGER]
