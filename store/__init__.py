@@ -4,6 +4,7 @@ from store.activity import JobRunRecord, Submission
 from store.db import StoreError
 from store.facade import Store
 from store.ledger_state import ROW, CycleRecord, EventRecord
+from store.marks import Mark, Reservation
 from store.numbering import IssuedNotice, NumberRequest, format_number
 from store.outbox import OutboxItem
 from store.supervision import FlagRecord, LightRecord
@@ -12,4 +13,4 @@ from store.web_state import DecisionRecord, UserRecord
 
 __all__ = ["Store", "StoreError", "NumberRequest", "IssuedNotice", "OutboxItem", "EventRecord", "CycleRecord",
            "LightRecord", "FlagRecord", "JobRunRecord", "Submission", "ROW", "format_number",
-           "TicketStateRecord", "UserRecord", "DecisionRecord"]
+           "TicketStateRecord", "UserRecord", "DecisionRecord", "Mark", "Reservation"]

@@ -6,6 +6,7 @@ from sqlalchemy.exc import OperationalError
 from store.activity import ActivityMixin
 from store.db import StoreError, make_engine, migrate
 from store.lease import LeaseMixin
+from store.marks import MarksMixin
 from store.ledger_state import LedgerStateMixin
 from store.numbering import NumberingMixin
 from store.outbox import OutboxMixin
@@ -15,7 +16,7 @@ from store.web_state import WebStateMixin
 
 
 class Store(NumberingMixin, OutboxMixin, LeaseMixin, LedgerStateMixin, SupervisionMixin, ActivityMixin,
-            TicketStateMixin, WebStateMixin):
+            TicketStateMixin, WebStateMixin, MarksMixin):
     """Facade over the state database (`sqlite:///path` or `postgresql+psycopg://…`); same code on both."""
 
     def __init__(self, url: str, *, migrate_on_open: bool = True):

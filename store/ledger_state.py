@@ -9,7 +9,7 @@ from typing import Any, Collection, Mapping
 from sqlalchemy import delete, desc, select, update
 
 from store.base import StoreBase, chunks
-from store.models import Cycle, Event, RowSnapshot
+from store.models import Cycle, Event, LedgerMark, RowSnapshot
 
 # Column name of the event recorded when a whole row appears or disappears (values as JSON).
 ROW = "*"
@@ -112,12 +112,18 @@ class LedgerStateMixin(StoreBase):
             return {r: json.loads(c) for r, c in
                     conn.execute(select(t.c.row_id, t.c.cells).where(t.c.ledger_id == ledger_id))}
 
-    def cycle_snapshot_ids(self, ledger_id: str) -> set[str]:
-        """Row ids of one ledger whose snapshot a sync cycle wrote last (not a web action), cells not loaded."""
+    def cycle_snapshot_ids(self, ledger_id: str, among: Collection[str] | None = None) -> set[str]:
+        """Row ids of one ledger (or just those `among` these) whose snapshot a sync cycle wrote last (not a
+        web action), cells not loaded."""
         t = RowSnapshot.__table__
+        where = [t.c.ledger_id == ledger_id, t.c.cycle_id.is_not(None)]
         with self._read() as conn:
-            return set(conn.execute(select(t.c.row_id).where(t.c.ledger_id == ledger_id,
-                                                             t.c.cycle_id.is_not(None))).scalars())
+            if among is None:
+                return set(conn.execute(select(t.c.row_id).where(*where)).scalars())
+            found = set()
+            for part in chunks(sorted(set(among))):
+                found.update(conn.execute(select(t.c.row_id).where(*where, t.c.row_id.in_(part))).scalars())
+            return found
 
     def record_rows(self, ledger_id: str, rows: Mapping[str, Mapping[str, Any]], now: datetime, *,
                     cycle_id: int | None = None, actor: str | None = None,
@@ -131,8 +137,17 @@ class LedgerStateMixin(StoreBase):
         t, e = RowSnapshot.__table__, Event.__table__
         numbers = numbers or {}
         events, inserts, updates = [], [], []
+        if not rows and not complete:
+            return []
         with self._tx() as conn:
-            old_all = {r: c for r, c in conn.execute(select(t.c.row_id, t.c.cells).where(t.c.ledger_id == ledger_id))}
+            if complete or len(rows) > 2000:
+                old_all = {r: c for r, c in conn.execute(select(t.c.row_id, t.c.cells)
+                                                         .where(t.c.ledger_id == ledger_id))}
+            else:   # a few rows of a large ledger: load just their snapshots
+                old_all = {}
+                for part in chunks(sorted(rows)):
+                    old_all.update(conn.execute(select(t.c.row_id, t.c.cells).where(
+                        t.c.ledger_id == ledger_id, t.c.row_id.in_(part))).all())
             for row_id, values in rows.items():
                 new = _cells(values)
                 old_text = old_all.get(row_id)
@@ -166,6 +181,9 @@ class LedgerStateMixin(StoreBase):
                 conn.execute(delete(t).where(t.c.ledger_id == ledger_id, t.c.row_id.in_(part)))
             for part in chunks(events, 2000):
                 conn.execute(e.insert(), part)
+            if cycle_id is None:
+                # Another actor (a web action) recorded this ledger: the cycle's mark no longer describes it.
+                conn.execute(delete(LedgerMark.__table__).where(LedgerMark.__table__.c.ledger_id == ledger_id))
         return [EventRecord(id=None, **ev) for ev in events]  # ids are assigned by the database
 
     def events(self, *, ledger_id: str | None = None, row_id: str | None = None, number: str | None = None,

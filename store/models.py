@@ -191,7 +191,8 @@ class TicketState(Base):
     """What the service last decided for one ledger row: round, dues, status, stage (JSON in `state`);
     the sheet shows the same in service columns, but only the store remembers e.g. when a round began."""
     __tablename__ = "ticket_states"
-    __table_args__ = (Index("ix_ticket_states_number", "number"), Index("ix_ticket_states_unit", "unit"))
+    __table_args__ = (Index("ix_ticket_states_number", "number"), Index("ix_ticket_states_unit", "unit"),
+                      Index("ix_ticket_states_recheck", "ledger_id", "recheck_at"))
     ledger_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     row_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     number: Mapped[str | None] = mapped_column(String(100), nullable=True)
@@ -199,6 +200,34 @@ class TicketState(Base):
     status: Mapped[str] = mapped_column(String(20), nullable=False)
     state: Mapped[str] = mapped_column(Text, nullable=False)
     updated_at: Mapped[object] = mapped_column(UTCDateTime(), nullable=False)
+    # When the decision may change with nothing typed (a due passes, "due soon" begins); NULL: only an edit
+    # or a district-wide change (calendar, units …) can change it. A quiet cycle re-decides only these.
+    recheck_at: Mapped[object] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class LedgerMark(Base):
+    """A township ledger as the last cycle left it: the digest of its 台账 grid (with the cycle's own writes),
+    the district-wide context it was decided under, and its tallies. While both digests match, the ledger is
+    unchanged and a cycle re-decides only the tickets due a recheck."""
+    __tablename__ = "ledger_marks"
+    ledger_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), nullable=False)
+    context: Mapped[str] = mapped_column(String(64), nullable=False)
+    rows: Mapped[int] = mapped_column(Integer, nullable=False)
+    errors: Mapped[int] = mapped_column(Integer, nullable=False)
+    warnings: Mapped[int] = mapped_column(Integer, nullable=False)
+    marked_at: Mapped[object] = mapped_column(UTCDateTime(), nullable=False)
+
+
+class RowReservation(Base):
+    """An identity (记录标识) the cycle chose for a new row before writing it, so that a number bound to it
+    survives a crash before the write: the next cycle finds the row by its typed cells and reuses it."""
+    __tablename__ = "row_reservations"
+    ledger_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    row_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    content: Mapped[str] = mapped_column(String(64), nullable=False)
+    row_number: Mapped[int] = mapped_column(Integer, nullable=False)
+    reserved_at: Mapped[object] = mapped_column(UTCDateTime(), nullable=False)
 
 
 class User(Base):

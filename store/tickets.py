@@ -21,21 +21,26 @@ class TicketStateRecord:
     status: str
     state: dict = field(default_factory=dict)
     updated_at: datetime | None = None
+    recheck_at: datetime | None = None    # see models.TicketState.recheck_at
 
 
 class TicketStateMixin(StoreBase):
 
-    def ticket_states(self, ledger_id: str | None = None) -> dict[tuple[str, str], TicketStateRecord]:
-        """{(ledger_id, row_id): record}, for one ledger or all."""
+    def ticket_states(self, ledger_id: str | None = None, *, recheck_by: datetime | None = None
+                      ) -> dict[tuple[str, str], TicketStateRecord]:
+        """{(ledger_id, row_id): record}, for one ledger or all; with `recheck_by`, only the tickets whose
+        decision may have changed by then (recheck_at at or before it)."""
         q = select(TicketState)
         if ledger_id is not None:
             q = q.where(TicketState.ledger_id == ledger_id)
+        if recheck_by is not None:
+            q = q.where(TicketState.recheck_at.is_not(None), TicketState.recheck_at <= recheck_by)
         with self._read() as conn:
             rows = conn.execute(q).all()
         # One decode of all states as a JSON array: 100,000 separate json.loads calls cost a third more.
         states = json.loads("[" + ",".join(r.state for r in rows) + "]")
         return {(r.ledger_id, r.row_id): TicketStateRecord(r.ledger_id, r.row_id, r.number, r.unit, r.status,
-                                                           state, r.updated_at)
+                                                           state, r.updated_at, r.recheck_at)
                 for r, state in zip(rows, states)}
 
     def save_ticket_states(self, records, now: datetime) -> int:
@@ -46,10 +51,11 @@ class TicketStateMixin(StoreBase):
             for part in chunks(records):
                 rows = [dict(ledger_id=r.ledger_id, row_id=r.row_id, number=r.number, unit=r.unit,
                              status=r.status, state=json.dumps(r.state, ensure_ascii=False, sort_keys=True),
-                             updated_at=now) for r in part]
+                             updated_at=now, recheck_at=r.recheck_at) for r in part]
                 stmt = self._insert(t).values(rows)
                 stmt = stmt.on_conflict_do_update(
                     index_elements=["ledger_id", "row_id"],
-                    set_={c: stmt.excluded[c] for c in ("number", "unit", "status", "state", "updated_at")})
+                    set_={c: stmt.excluded[c] for c in ("number", "unit", "status", "state", "updated_at",
+                                                        "recheck_at")})
                 conn.execute(stmt)
         return len(records)
