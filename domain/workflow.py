@@ -3,7 +3,8 @@ people entered in the sheet and what the service remembered."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Callable
 
 from domain.calendar import UnknownYearError, WorkCalendar
 from domain.deadlines import DeadlineError, Due, compute, due_soon, is_overdue
@@ -112,7 +113,7 @@ def soon_until(calendar: WorkCalendar, now: datetime, within_working_days: int):
     """The last day that counts as "due soon" at `now` (what deadlines.due_soon decides per ticket, once
     for all tickets), or None when that day lies in a year the calendar does not know."""
     try:
-        return calendar.add_working_days(now.date(), within_working_days + 1) - timedelta(days=1)
+        return soon_until_strict(calendar, now.date(), within_working_days)
     except UnknownYearError:
         return None
 
@@ -159,6 +160,46 @@ def decide(profile: Profile, calendar: WorkCalendar, ticket: Ticket, current: Ro
                 flags.append(Flag("calendar_missing", f"请在工作日历中录入{exc.year}年节假日安排"))
     status = OVERDUE if late else DUE_SOON if soon else NORMAL
     return Decision(rnd, dues, status, stage, tuple(late), tuple(soon), tuple(flags))
+
+
+def soon_begins(calendar: WorkCalendar, due_date: date, within_working_days: int) -> date | None:
+    """The first day on which a due on `due_date` counts as due soon (soon_until() of that day reaches it),
+    or None when working that out needs a year the calendar does not know."""
+    # soon_until(day) never decreases as the day advances, so walk back from the due date (where it holds)
+    # to the first day where it does not.
+    day = due_date
+    try:
+        while soon_until_strict(calendar, day - timedelta(days=1), within_working_days) >= due_date:
+            day -= timedelta(days=1)
+    except UnknownYearError:
+        return None
+    return day
+
+
+def soon_until_strict(calendar: WorkCalendar, day: date, within_working_days: int) -> date:
+    """soon_until() for a day, raising UnknownYearError instead of answering None."""
+    return calendar.add_working_days(day, within_working_days + 1) - timedelta(days=1)
+
+
+def next_change(decision: Decision, ticket: Ticket, now: datetime,
+                soon_begins_on: Callable[[date], date | None]) -> datetime | None:
+    """The earliest moment at which decide() may answer differently for the same ticket, round, profile and
+    calendar — a due passes, or "due soon" begins — or None when only an edit can change the answer.
+    `soon_begins_on(due_date)` is soon_begins() with the calendar and profile bound (a cycle caches it)."""
+    if decision.status in (CLOSED, EXCLUDED, PENDING):
+        return None     # no time-driven status: only what people type (or the calendar) changes these
+    since = decision.round.returned
+    times = []
+    for name, due in decision.dues.items():
+        if name in decision.overdue or milestone_done(ticket, name, since) is not None:
+            continue    # stays overdue, or done, until something is typed
+        times.append(due.at)
+        if name not in decision.due_soon:
+            begins = soon_begins_on(due.at.date())
+            if begins is None:
+                return now    # the calendar cannot say yet: look again every cycle
+            times.append(datetime.combine(begins, time()))
+    return min(times) if times else None
 
 
 def _stage(profile: Profile, ticket: Ticket, rnd: Round) -> str:

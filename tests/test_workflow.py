@@ -155,3 +155,53 @@ def test_a_request_the_coordinator_excludes_has_no_limits_and_no_flags():
                   "extension_request": "x"})
     d = decide(YICHENG, CAL, t, Round(), datetime(2026, 10, 20))
     assert (d.status, d.stage, d.dues, d.flags, d.overdue) == (EXCLUDED, STAGE_EXCLUDED, {}, (), ())
+
+
+# -- when a decision can change with nothing typed (what lets a quiet cycle skip a ticket) -------------
+from datetime import timedelta  # noqa: E402
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from domain.workflow import next_change, soon_begins, soon_until  # noqa: E402
+
+
+def _at(p, t, now):
+    d = decide(p, CAL, t, Round(), now, soon_limit=soon_until(CAL, now, p.reminders.due_soon_working_days))
+    return d.status, d.overdue, d.due_soon
+
+
+@settings(max_examples=150, deadline=None)
+@given(pid=st.sampled_from(profiles.ids()), received=st.datetimes(datetime(2026, 1, 2), datetime(2026, 11, 30)),
+       contact_after=st.one_of(st.none(), st.integers(1, 20 * 24)), wait=st.integers(0, 40 * 24 * 60),
+       probes=st.lists(st.floats(0, 1, exclude_max=True), min_size=1, max_size=6))
+def test_a_decision_holds_until_its_next_change(pid, received, contact_after, wait, probes):
+    p = profiles.load(pid)
+    contact = None if contact_after is None else received + timedelta(hours=contact_after)
+    t = Ticket(category=p.categories[0], received=received, unit="某局", first_contact_at=contact)
+    now = received + timedelta(minutes=wait)
+    d = decide(p, CAL, t, Round(), now, soon_limit=soon_until(CAL, now, p.reminders.due_soon_working_days))
+    change = next_change(d, t, now, lambda day: soon_begins(CAL, day, p.reminders.due_soon_working_days))
+    horizon = change if change is not None else now + timedelta(days=60)
+    assert change is None or change >= now
+    for f in probes:     # any moment before the next change gives the same answer
+        at = now + (horizon - now) * f
+        if at < horizon and at.year < 2027:
+            assert _at(p, t, at) == _at(p, t, now), (now, at, change)
+
+
+def test_next_change_is_when_due_soon_begins_and_then_when_the_due_passes():
+    # SEPT30's resolve is due 10-15 (Thu) 23:59:59; yicheng counts "due soon" within its working days.
+    t = Ticket(**{**SEPT30.__dict__, "first_contact_at": datetime(2026, 10, 8, 9),
+                  "replied_at": datetime(2026, 10, 8, 10)})
+    now = datetime(2026, 10, 9, 9)
+    d = decide(YICHENG, CAL, t, Round(), now)
+    n = YICHENG.reminders.due_soon_working_days
+    change = next_change(d, t, now, lambda day: soon_begins(CAL, day, n))
+    assert d.status == NORMAL and change.time() == datetime.min.time() and change > now
+    assert _at(YICHENG, t, change)[0] == DUE_SOON
+    assert _at(YICHENG, t, change - timedelta(seconds=1))[0] == NORMAL
+    soon = decide(YICHENG, CAL, t, Round(), change)
+    assert next_change(soon, t, change, lambda day: soon_begins(CAL, day, n)) == datetime(2026, 10, 15, 23, 59, 59)
+    closed = Ticket(**{**t.__dict__, "resolved_at": datetime(2026, 10, 9), "visited_at": datetime(2026, 10, 10),
+                       "rating": "满意"})
+    assert next_change(decide(YICHENG, CAL, closed, Round(), now), closed, now, lambda day: None) is None
