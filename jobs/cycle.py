@@ -2,49 +2,31 @@
 batch, and record what changed. Orchestration only: every decision is made in domain/ or sheets_schema/."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import profiles
-from connector import ledger_for
-from connector.base import ROW_ID_HEADER, CellWrite, LedgerError, new_row_id
+from connector.base import ROW_ID_HEADER, CellWrite, Grid, LedgerError, Row
 from domain import dispatch as dispatching
-from domain.calendar import OverrideError, WorkCalendar, parse_override_rows
 from domain.deadlines import Due
-from domain.workflow import EXCLUDED, PENDING, Round, deadline_inputs, decide, next_round, soon_until
+from domain.workflow import (EXCLUDED, PENDING, Round, deadline_inputs, decide, next_change, next_round,
+                             soon_begins, soon_until)
 from jobs import clock
-from sheets_schema import (CALENDAR_SHEET, DISPATCH_SHEET, KNOWLEDGE_SHEET, LEDGER, SUPERVISION_SHEET,
-                           UNITS_SHEET, blocking_rows, read_records, summaries, validate_sheet)
-from sheets_schema.parse import normalize
-from sheets_schema.tickets import TICKET_FIELDS, first_unit, ticket_from_values
-from store import NumberRequest, Store, TicketStateRecord
+from jobs.district import (LedgerRead, build_calendar, context_digest, dispatch_rules, grid_rows, knowledge_base,
+                           open_ledgers, read_all, unit_directory)
+from jobs.identities import plan_appends, plan_new_rows, route_submissions
+from sheets_schema import LEDGER, SUPERVISION_SHEET, blocking_rows, read_records, summaries, validate_sheet
+from sheets_schema.tickets import TICKET_FIELDS, ticket_from_values
+from store import Mark, NumberRequest, Store, TicketStateRecord
 
 log = logging.getLogger(__name__)
 
-OPTIONAL_SHEETS = (UNITS_SHEET.name, DISPATCH_SHEET.name, CALENDAR_SHEET.name, KNOWLEDGE_SHEET.name,
-                   SUPERVISION_SHEET.name)
 # The ledger columns the cycle itself reads typed (validation reads them all).
 RECORD_HEADERS = frozenset(TICKET_FIELDS) | {"所属镇街", "主要诉求", "配合单位"}
 DUE_COLUMNS = {"contact": "应联系时限", "reply": "应答复时限", "resolve": "应办结时限"}
-
-
-@dataclass
-class LedgerRead:
-    """One township ledger as read this cycle."""
-    source: object
-    ledger: object
-    snapshot: object
-    title: str
-
-    @property
-    def grid(self):
-        return self.snapshot[self.title]
-
-    @property
-    def id(self) -> str:
-        return self.source.id
 
 
 @dataclass
@@ -70,83 +52,6 @@ class CycleReport:
                 f"警告 {self.warnings}, 写回 {self.written_cells} 格 ({self.write_calls} 次), 追加 {self.appended} 行, "
                 f"事件 {self.events}, 待处理标记 {self.flags}"
                 + (f", 未能写回 {len(self.missed)}" if self.missed else ""))
-
-
-def open_ledgers(cfg) -> list[tuple[object, object]]:
-    """(source, Ledger) for every township ledger of the district."""
-    return [(source, ledger_for(cfg.ledger, source)) for source in cfg.ledger.sources()]
-
-
-def read_all(pairs) -> list[LedgerRead]:
-    reads = []
-    for source, ledger in pairs:
-        title = source.worksheet or LEDGER.name
-        snapshot = ledger.read([title], optional=OPTIONAL_SHEETS)   # `jiesu init` adds sheets a workbook lacks
-        reads.append(LedgerRead(source, ledger, snapshot, title))
-    return reads
-
-
-def _grid_rows(grid) -> list[list]:
-    """Header and rows laid out at their sheet row numbers (blank rows kept blank), so that the row numbers
-    validation reports are the ones people see."""
-    out = [list(grid.header)]
-    for r in grid.rows:
-        out.extend([] for _ in range(r.number - len(out) - 1))
-        out.append(list(r.values))
-    return out
-
-
-def district_sheet(reads, name) -> list[list] | None:
-    """A district-wide sheet (承办单位, 派单目录, 工作日历 …) from every ledger that has it, headers of the first."""
-    found = [r.snapshot.grids[name] for r in reads if name in r.snapshot.grids]
-    if not found:
-        return None
-    rows = _grid_rows(found[0])
-    for g in found[1:]:
-        index = {h: i for i, h in enumerate(g.header)}
-        for row in g.rows:
-            rows.append([row.values[index[h]] if h in index and index[h] < len(row.values) else None
-                         for h in found[0].header])
-    return rows
-
-
-def build_calendar(reads) -> tuple[WorkCalendar, list[str], str]:
-    """Official data plus the 工作日历 sheet; a bad override row is reported, never half-applied. The third
-    value names the overrides in force, so dues computed under other overrides are not reused."""
-    rows = district_sheet(reads, CALENDAR_SHEET.name)
-    if not rows or len(rows) < 2:
-        return WorkCalendar.official(), [], ""
-    header = rows[0]
-    records = [dict(zip(header, r)) for r in rows[1:] if any(v not in (None, "") for v in r)]
-    try:
-        overrides = parse_override_rows(records)
-    except OverrideError as exc:
-        return WorkCalendar.official(), [exc.zh], ""
-    tag = hashlib.blake2b(repr(sorted(map(repr, overrides))).encode(), digest_size=8).hexdigest()
-    return WorkCalendar.official(overrides), [], tag
-
-
-def dispatch_rules(reads) -> list[dispatching.DispatchRule]:
-    rows = district_sheet(reads, DISPATCH_SHEET.name)
-    if not rows:
-        return []
-    out = []
-    for rec in read_records(DISPATCH_SHEET, rows):
-        v = rec.values
-        lead = first_unit(v.get("牵头单位"))
-        if not lead:
-            continue
-        keywords = tuple(k for k in normalize(v.get("关键词") or "").replace("，", "、").replace(",", "、").split("、") if k)
-        out.append(dispatching.DispatchRule(v.get("诉求类别"), keywords, lead, tuple(v.get("配合单位") or ())))
-    return out
-
-
-def unit_directory(reads) -> dict[str, dict]:
-    """承办单位 by name: {header: value} (handler, emails, head …)."""
-    rows = district_sheet(reads, UNITS_SHEET.name)
-    if not rows:
-        return {}
-    return {rec.values["单位名称"]: rec.values for rec in read_records(UNITS_SHEET, rows) if rec.values.get("单位名称")}
 
 
 def _text(value) -> str:
@@ -189,7 +94,7 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
         units = unit_directory(reads)
         unit_names = tuple(units) or None
         knowledge, knowledge_tag = knowledge_base(reads)
-        states = store.ticket_states()
+        context = context_digest(profile, calendar_tag, rules, units, knowledge_tag)
         for msg in calendar_problems:
             wanted_flags["calendar:override"] = ("calendar_override", msg, None)
         if local_now.month >= 11 and local_now.year + 1 not in calendar.known_years:
@@ -197,57 +102,95 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
             wanted_flags[f"calendar:{local_now.year + 1}"] = (
                 "calendar_missing", f"请在工作日历中录入{local_now.year + 1}年节假日安排", None)
 
-        # 1. Validate every ledger; give rows without an identity one, in a first small write, so that a
-        #    number is only ever bound to an identity that is already in the sheet (no gap after a crash).
-        per_ledger = []
-        for lr in reads:
-            rows = _grid_rows(lr.grid)
-            problems = validate_sheet(LEDGER, rows, title=lr.title, profile=profile, units=unit_names)
-            records = read_records(LEDGER, rows, profile, only=RECORD_HEADERS)
-            per_ledger.append((lr, rows, problems, records))
-        _assign_identities(per_ledger, store, now, report, zone)
+        # 1. Look at every ledger. One unchanged since the last cycle (same digest, same district context)
+        #    is quiet: only its tickets due a recheck are decided again. Any other is validated row by row,
+        #    and its new rows and pending submissions get identities claimed in the store before the one
+        #    write that puts them in the sheet.
+        pending = route_submissions(store.intake_pending(), [lr.source.name for lr in reads])
+        marks = store.ledger_marks()
+        works, states = [], {}
+        for i, lr in enumerate(reads):
+            w = LedgerWork(lr, lr.grid.digest(), marks.get(lr.id))
+            w.quiet = (not escalate and w.mark is not None and w.mark.digest == w.digest
+                       and w.mark.context == context and not pending.get(i))
+            if w.quiet:
+                due = store.ticket_states(lr.id, recheck_by=now)
+                states.update(due)
+                due_ids = {rid for _, rid in due}
+                rows = [r for r in lr.grid.rows if lr.grid.row_id(r) in due_ids] if due else []
+                w.records = read_records(LEDGER, [lr.grid.header] + [list(r.values) for r in rows], profile,
+                                         only=RECORD_HEADERS) if rows else []
+                # read_records counts rows from 2; put each record back on its sheet row.
+                w.records = [replace(rec, row=rows[rec.row - 2].number) for rec in w.records]
+                w.notes = {r.number: _text(lr.grid.value(r, "校验结果")) for r in rows}
+            else:
+                states.update(store.ticket_states(lr.id))
+                rows = grid_rows(lr.grid)
+                w.problems = validate_sheet(LEDGER, rows, title=lr.title, profile=profile, units=unit_names)
+                w.records = read_records(LEDGER, rows, profile, only=RECORD_HEADERS)
+                w.notes = summaries(w.problems, lr.title, len(rows))
+                w.blocked = blocking_rows(w.problems, lr.title)
+                w.new_rows = plan_new_rows(store, lr, now)
+                w.appends = plan_appends(store, lr, pending.get(i, []), now, zone)
+            works.append(w)
+        changed = [w.lr.id for w in works if w.mark is not None and not w.quiet]
+        if changed:
+            store.set_ledger_marks([], changed, now)   # their marks promise nothing any more
 
-        # 2. Number every valid row, all ledgers in one call (numbers run across the district).
-        requests = []
-        for lr, rows, problems, records in per_ledger:
-            blocked = blocking_rows(problems, lr.title)
-            by_number = {r.number: r for r in lr.grid.rows}
-            for rec in records:
-                row = by_number[rec.row]
-                rid = lr.grid.row_id(row)
+        # 2. Number every valid row of the ledgers looked at in full, all in one call (numbers run across the
+        #    district); a quiet ledger's tickets keep theirs.
+        requests, numbers = [], {}
+        for w in works:
+            if w.quiet:
+                numbers.update({k: s.number for k, s in states.items() if k[0] == w.lr.id and s.number})
+                continue
+            by_number = {r.number: r for r in w.lr.grid.rows}
+            for rec in w.records:
+                rid = w.lr.grid.row_id(by_number[rec.row])
                 received = rec.values.get("受理时间")
-                if rid and rec.row not in blocked and received is not None:
-                    requests.append(NumberRequest(lr.id, rid, clock.to_utc(received, zone).astimezone(
+                if rid and rec.row not in w.blocked and received is not None:
+                    requests.append(NumberRequest(w.lr.id, rid, clock.to_utc(received, zone).astimezone(
                         clock.ZoneInfo(zone))))
-        numbers = store.assign_numbers(profile, requests, now) if requests else {}
+        if requests:
+            numbers.update(store.assign_numbers(profile, requests, now))
         for sub in store.intake_unnumbered():
             if (sub.ledger_id, sub.row_id) in numbers:
                 store.intake_update(sub.id, number=numbers[(sub.ledger_id, sub.row_id)])
 
         # 3. Dispatch, decide, and collect the service cells each row should show.
+        within = profile.reminders.due_soon_working_days
+        begins = functools.lru_cache(maxsize=None)(lambda day: soon_begins(calendar, day, within))
         new_states, wants, kb_todo, records_by_key = [], {}, {}, {}
-        for lr, rows, problems, records in per_ledger:
-            notes = summaries(problems, lr.title, len(rows))
-            report.errors += sum(1 for p in problems if p.level == "error")
-            report.warnings += sum(1 for p in problems if p.level == "warning")
-            blocked = blocking_rows(problems, lr.title)
+        for w in works:
+            lr = w.lr
+            if w.quiet:
+                report.rows += w.mark.rows
+                report.errors += w.mark.errors
+                report.warnings += w.mark.warnings
+            else:
+                w.errors = sum(1 for p in w.problems if p.level == "error")
+                w.warnings = sum(1 for p in w.problems if p.level == "warning")
+                report.errors += w.errors
+                report.warnings += w.warnings
             by_number = {r.number: r for r in lr.grid.rows}
-            for rec in records:
+            for rec in w.records:
                 row = by_number[rec.row]
                 rid = lr.grid.row_id(row)
                 if not rid:
                     continue
-                report.rows += 1
+                if not w.quiet:
+                    report.rows += 1
+                    w.rows += 1
                 number = numbers.get((lr.id, rid))
                 key = (lr.id, rid)
                 prior = states.get(key)
                 values = dict(rec.values)
-                want = {"校验结果": notes.get(rec.row, "")}
+                want = {"校验结果": w.notes.get(rec.row, "")}
                 if number:
                     want["诉求编号"] = number
                 state = {"number": number, "township": values.get("所属镇街") or lr.source.name,
                          "category": values.get("诉求类别"), "problem_type": values.get("问题类型"),
-                         "errors": rec.row in blocked}
+                         "errors": rec.row in w.blocked}
                 fill = {}
                 if number and not values.get("承办单位") and rules:
                     d = dispatching.choose(rules, values.get("诉求类别"), values.get("主要诉求") or "",
@@ -258,6 +201,7 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                     elif d.conflict:
                         wanted_flags[f"dispatch:{lr.id}:{rid}"] = ("dispatch_conflict", d.conflict, number)
                 ticket = ticket_from_values(values) if number else None
+                recheck = None
                 if ticket is not None:
                     rnd = _round(prior)
                     inputs = f"{calendar_tag}|{sorted(deadline_inputs(profile, ticket, next_round(profile, ticket, rnd)).items())}"
@@ -272,6 +216,8 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                     for f in decision.flags:
                         wanted_flags[f"{f.kind}:{lr.id}:{rid}"] = (f.kind, f.message, number)
                     state.update(_state_from_decision(decision, ticket, prior, local_now, values))
+                    change = next_change(decision, ticket, local_now, begins)
+                    recheck = None if change is None else clock.to_utc(change, zone)
                 if knowledge and state["category"] == "咨询" and number:
                     matter = _text(values.get("主要诉求"))
                     state["kb"] = f"{knowledge_tag}|{matter}"
@@ -279,7 +225,8 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                         kb_todo[key] = matter
                 if prior is not None and "sig" in prior.state:
                     state["sig"] = prior.state["sig"]   # settled at write-back time, once every want is known
-                record = TicketStateRecord(lr.id, rid, number, state.get("unit"), state.get("status", ""), state)
+                record = TicketStateRecord(lr.id, rid, number, state.get("unit"), state.get("status", ""), state,
+                                           recheck_at=recheck)
                 if _changed(prior, record):
                     new_states.append(record)
                 records_by_key[key] = (prior, record)
@@ -291,66 +238,89 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
             current = {**states, **{(s.ledger_id, s.row_id): s for s in new_states}}
             report.escalation = _escalate(cfg, store, profile, calendar, current, units, now, wants)
 
-        # 4. Write back what differs, one batch per ledger; nothing at all when nothing changed. The scan's
-        #    督办记录 rows go to the first workbook that has that sheet.
-        log_ledger = next((lr.id for lr, *_ in per_ledger if SUPERVISION_SHEET.name in lr.snapshot.grids), None)
+        # 4. Write back what differs, one batch per ledger (new rows' identities and submissions included);
+        #    nothing at all when nothing changed. The scan's 督办记录 rows go to the first workbook that has
+        #    that sheet.
+        log_ledger = next((w.lr.id for w in works if SUPERVISION_SHEET.name in w.lr.snapshot.grids), None)
         wants_of: dict[str, list] = {}
         for (lid, rid), entry in wants.items():
             wants_of.setdefault(lid, []).append((rid, entry))
-        cells_of: dict[str, tuple[dict, set]] = {}
         resigned = []    # states whose signature the write-back changed
-        for lr, rows, problems, records in per_ledger:
-            writes, cells, unchanged = [], {}, set()
+        for w in works:
+            lr = w.lr
+            entries = wants_of.get(lr.id, [])
+            writes, rid_of = [], {}
             header_tag = repr(lr.grid.header)
-            recorded = store.cycle_snapshot_ids(lr.id)
-            for rid, (lr2, row, want, fill) in wants_of.get(lr.id, ()):
+            recorded = store.cycle_snapshot_ids(lr.id, among=[rid for rid, _ in entries] if w.quiet else None)
+            for rid, (_, row, want, fill) in entries:
                 prior, record = records_by_key[(lr.id, rid)]
                 sig = _signature(header_tag, row, want, fill)
                 if rid in recorded and prior is not None and prior.state.get("sig") == sig:
                     # Same cells as read and same wants as a cycle that found nothing to write and recorded
                     # this very row: nothing to write now, and its snapshot is already what we would record.
-                    unchanged.add(rid)
+                    w.unchanged.add(rid)
                     continue
+                read_as = w.new_rows.get(rid, row)    # a new row is found by its typed cells, not its identity
                 diff = {h: v for h, v in want.items()
-                        if lr.grid.col(h) is not None and _text(lr.grid.value(row, h)) != _text(v)}
+                        if lr.grid.col(h) is not None and _text(lr.grid.value(read_as, h)) != _text(v)}
+                if rid in w.new_rows:
+                    diff[ROW_ID_HEADER] = rid
+                ref = lr.grid.ref(read_as, lr.ledger.service_headers)
                 if diff:
-                    writes.append(CellWrite(lr.grid.ref(row, lr.ledger.service_headers), diff))
+                    writes.append(CellWrite(ref, diff))
                 if fill:
-                    _fill_blank(lr, row, fill, writes)
-                if prior is not None and record.state.get("sig") != (None if diff or fill else sig):
+                    writes.append(CellWrite(ref, fill, only_if_blank=True))  # a person's choice still wins
+                    w.fills = True
+                rid_of[ref] = rid
+                after = _written(lr.grid, row, diff)
+                # The signature the row will have once the write lands, unless a dispatch fill may or may not.
+                new_sig = None if fill else _signature(header_tag, after, want, {})
+                if prior is not None and record.state.get("sig") != new_sig:
                     resigned.append(record)
-                if diff or fill:
+                if new_sig is None:
                     record.state.pop("sig", None)
                 else:
-                    record.state["sig"] = sig
+                    record.state["sig"] = new_sig
+                if after is not row:
+                    w.after[row.number] = after
                 seen = {h: _text(v) for h, v in lr.grid.record(row).items() if h != ROW_ID_HEADER}
                 seen.update({h: _text(v) for h, v in fill.items() if h in seen and not seen[h]})
                 seen.update({h: _text(v) for h, v in want.items() if h in seen})
-                cells[rid] = seen
-            cells_of[lr.id] = (cells, unchanged)
+                w.cells[rid] = seen
             appends = {}
+            if w.appends:
+                appends[lr.title] = [fields for _, fields in w.appends]
             if report.escalation is not None and lr.id == log_ledger and report.escalation.supervision_rows:
-                appends = {SUPERVISION_SHEET.name: report.escalation.supervision_rows}
+                appends[SUPERVISION_SHEET.name] = report.escalation.supervision_rows
             if writes or appends:
                 result = lr.ledger.write(writes, appends or None)
                 report.write_calls += 1
-                report.written_cells += sum(len(w.values) for w in writes)
+                report.written_cells += sum(len(x.values) for x in writes)
                 report.missed += [f"{lr.id}:{m.ref.row_id or m.ref.number}: {m.reason}" for m in result.missed]
+                for m in result.missed:    # not written: its next look must be a full one
+                    w.missed = True
+                    rid = rid_of.get(m.ref)
+                    if rid is not None and records_by_key[(lr.id, rid)][1].state.pop("sig", None) is not None:
+                        resigned.append(records_by_key[(lr.id, rid)][1])
+                for (sub, _), rid in zip(w.appends, result.appended.get(lr.title, [])):
+                    store.intake_update(sub.id, ledger_id=lr.id, row_id=rid, appended_at=now)
+                    report.appended += 1
 
         # 5. Remember: row snapshots and events first, then ticket states (whose row signatures promise that
-        #    the snapshot is recorded), then flags.
+        #    the snapshot is recorded), then the ledger marks (which promise the states), then flags.
         numbers_of: dict[str, dict] = {}
         for (lid, rid), number in numbers.items():
             numbers_of.setdefault(lid, {})[rid] = number
-        for lr, rows, problems, records in per_ledger:
-            cells, unchanged = cells_of[lr.id]
-            nums = numbers_of.get(lr.id, {})
-            report.events += len(store.record_rows(lr.id, cells, now, cycle_id=report.cycle_id, numbers=nums,
-                                                   complete=True, unchanged=unchanged))
+        for w in works:
+            report.events += len(store.record_rows(w.lr.id, w.cells, now, cycle_id=report.cycle_id,
+                                                   numbers=numbers_of.get(w.lr.id, {}), complete=not w.quiet,
+                                                   unchanged=w.unchanged))
         seen_states = {(s.ledger_id, s.row_id) for s in new_states}
         new_states += [r for r in resigned if (r.ledger_id, r.row_id) not in seen_states]
         store.save_ticket_states(new_states, now)
-        _sync_flags(store, wanted_flags, now)
+        store.set_ledger_marks([m for m in (w.next_mark(context) for w in works) if m is not None], [], now)
+        quiet_rows = {w.lr.id: {rid for (lid, rid) in states if lid == w.lr.id} for w in works if w.quiet}
+        _sync_flags(store, wanted_flags, now, quiet_rows)
         report.flags = len(wanted_flags)
         report.numbered = sorted(n for k, n in numbers.items() if not (states.get(k) and states[k].number))
         store.cycle_finish(report.cycle_id, now, "ok", report.summary())
@@ -360,58 +330,58 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
         raise
 
 
-def _assign_identities(per_ledger, store, now, report, zone: str) -> None:
-    """Rows typed since the last cycle get a 记录标识 (and pending web submissions are appended) in one write
-    per ledger; the in-memory grid is updated so the rest of the cycle sees the identities."""
-    by_ledger = route_submissions(store.intake_pending(), [lr.source.name for lr, *_ in per_ledger])
-    for i, (lr, rows, problems, records) in enumerate(per_ledger):
-        new = [(idx, row) for idx, row in enumerate(lr.grid.rows) if not lr.grid.row_id(row)
-               and any(v not in (None, "") for v in row.values)]
-        appends = _intake_rows(by_ledger.get(i, []), lr, zone)
-        if not new and not appends:
-            continue
-        writes = [CellWrite(lr.grid.ref(row, lr.ledger.service_headers), {ROW_ID_HEADER: new_row_id()})
-                  for _, row in new]
-        result = lr.ledger.write(writes, {lr.title: [fields for _, fields in appends]} if appends else None)
-        report.write_calls += 1
-        landed = {id(l.ref): l.row_id for l in result.landed}
-        id_col = lr.grid.col(ROW_ID_HEADER)
-        for (idx, row), w in zip(new, writes):
-            rid = landed.get(id(w.ref))
-            if rid and id_col is not None:
-                values = list(row.values) + [None] * max(0, id_col + 1 - len(row.values))
-                values[id_col] = rid
-                lr.grid.rows[idx] = type(row)(row.number, tuple(values))
-        report.missed += [f"{lr.id}:{m.ref.number}: {m.reason}" for m in result.missed]
-        for (submission, _), rid in zip(appends, result.appended.get(lr.title, [])):
-            store.intake_update(submission.id, ledger_id=lr.id, row_id=rid, appended_at=now)
-            report.appended += 1
+@dataclass
+class LedgerWork:
+    """One ledger's part of a cycle: how it was found, what validation said, what the write-back did."""
+    lr: LedgerRead
+    digest: str                      # of its 台账 grid as read
+    mark: Mark | None                # how the last cycle left it
+    quiet: bool = False              # unchanged since: only tickets due a recheck are looked at
+    problems: list = field(default_factory=list)
+    records: list = field(default_factory=list)
+    notes: dict = field(default_factory=dict)          # row number -> 校验结果
+    blocked: set = field(default_factory=set)          # row numbers with errors
+    new_rows: dict = field(default_factory=dict)       # row id -> row as read, identity claimed this cycle
+    appends: list = field(default_factory=list)        # (submission, fields) to append
+    rows: int = 0
+    errors: int = 0
+    warnings: int = 0
+    cells: dict = field(default_factory=dict)          # row id -> snapshot to record
+    unchanged: set = field(default_factory=set)        # row ids whose snapshot is already recorded
+    after: dict = field(default_factory=dict)          # row number -> the Row once this cycle's write lands
+    fills: bool = False
+    missed: bool = False
+
+    def next_mark(self, context: str) -> Mark | None:
+        """The mark to leave for the next cycle: the digest the sheet will have once this cycle's write has
+        landed. None when that cannot be known (a dispatch fill, an append, a missed write): the next cycle
+        then looks at every row again."""
+        if self.fills or self.appends or self.missed:
+            return None
+        digest = self.digest
+        if self.after or self.new_rows:
+            grid = self.lr.grid
+            digest = Grid(grid.title, grid.header, [self.after.get(r.number, r) for r in grid.rows]).digest()
+        if self.quiet:
+            return Mark(self.lr.id, digest, context, self.mark.rows, self.mark.errors, self.mark.warnings)
+        return Mark(self.lr.id, digest, context, self.rows, self.errors, self.warnings)
 
 
-def route_submissions(pending, township_names: list[str]) -> dict[int, list]:
-    """Which ledger each submission goes to: the township office its 所属镇街 names, else the first ledger."""
-    out: dict[int, list] = {}
-    for sub in pending:
-        township = str((sub.fields or {}).get("所属镇街") or "").strip()
-        out.setdefault(township_names.index(township) if township in township_names else 0, []).append(sub)
-    return out
-
-
-def _intake_rows(pending, lr, zone: str) -> list[tuple[object, dict]]:
-    """Web submissions as ledger rows ({header: value}); only the ledger's own headers are written."""
-    out = []
-    for sub in pending:
-        fields = {h: v for h, v in (sub.fields or {}).items() if lr.grid.col(h) is not None and h != ROW_ID_HEADER}
-        fields.setdefault("受理时间", clock.cell(clock.to_local(sub.received_at, zone)))
-        fields.setdefault("渠道", "政府网站")
-        out.append((sub, fields))
-    return out
+def _written(grid, row, diff: dict):
+    """The row's values once `diff` is written (the row itself when there is nothing to write)."""
+    if not diff:
+        return row
+    values = list(row.values)
+    for h, v in diff.items():
+        if h != ROW_ID_HEADER:
+            values[grid.col(h)] = v
+    return Row(row.number, tuple(values))
 
 
 def _changed(prior, record) -> bool:
     """Whether a ticket state differs from the one stored (so it must be saved)."""
-    return prior is None or (prior.state, prior.number, prior.unit, prior.status) != \
-        (record.state, record.number, record.unit, record.status)
+    return prior is None or (prior.state, prior.number, prior.unit, prior.status, prior.recheck_at) != \
+        (record.state, record.number, record.unit, record.status, record.recheck_at)
 
 
 def _signature(header_tag: str, row, want: dict, fill: dict) -> str:
@@ -426,15 +396,6 @@ def _round(prior) -> Round:
         return Round()
     s = prior.state
     return Round(s.get("round") or 1, clock.from_iso(s.get("returned")), clock.from_iso(s.get("last_visit")))
-
-
-def knowledge_base(reads) -> tuple[list[dict], str]:
-    """The 知识库 entries ({header: text}) and a tag that changes whenever one of them does."""
-    rows = district_sheet(reads, KNOWLEDGE_SHEET.name)
-    if not rows:
-        return [], ""
-    entries = [{h: _text(v) for h, v in zip(rows[0], r)} for r in rows[1:] if any(_text(v) for v in r)]
-    return entries, hashlib.blake2b(repr(entries).encode(), digest_size=8).hexdigest()
 
 
 def _suggest_answers(knowledge, todo: dict, wants) -> None:
@@ -495,13 +456,23 @@ def _state_from_decision(decision, ticket, prior, local_now, values) -> dict:
     }
 
 
-def _sync_flags(store, wanted: dict, now) -> None:
-    """Open the flags this cycle found, close the cycle's own flags that no longer apply."""
+def _sync_flags(store, wanted: dict, now, quiet: dict[str, set]) -> None:
+    """Open the flags this cycle found, close the cycle's own flags that no longer apply. A quiet ledger's
+    rows were not looked at, except those in `quiet` ({ledger id: row ids decided again}): their flags stay."""
     for key, (kind, message, ticket) in wanted.items():
         store.raise_flag(key, kind, message, now, ticket=ticket)
     for flag in store.flags(open_only=True):
-        if flag.key not in wanted and flag.kind in CYCLE_FLAG_KINDS:
+        if flag.key not in wanted and flag.kind in CYCLE_FLAG_KINDS and not _untouched(flag.key, quiet):
             store.resolve_flag(flag.key, now)
+
+
+def _untouched(key: str, quiet: dict[str, set]) -> bool:
+    """Whether a row's flag (kind:ledger:row) belongs to a quiet ledger's row this cycle did not decide."""
+    parts = key.split(":")
+    if len(parts) < 3:
+        return False
+    ledger_id, row_id = ":".join(parts[1:-1]), parts[-1]
+    return ledger_id in quiet and row_id not in quiet[ledger_id]
 
 
 # Flags the cycle raises and therefore also closes (others belong to the scan or to people).
@@ -517,11 +488,6 @@ def _escalate(cfg, store, profile, calendar, states, units, now, wants):
         if key in wants:
             wants[key][2].update(cells)
     return result
-
-
-def _fill_blank(lr, row, fill, writes) -> None:
-    """Dispatch fills 承办单位/配合单位 only while a person has left them blank (checked again at write time)."""
-    writes.append(CellWrite(lr.grid.ref(row, lr.ledger.service_headers), fill, only_if_blank=True))
 
 
 def _import_sources(cfg, store, now, wanted_flags) -> None:

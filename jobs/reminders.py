@@ -121,7 +121,7 @@ def morning_digest(store, profile: Profile, calendar: WorkCalendar, states: Mapp
 def run_digest(cfg, store, now: datetime) -> DigestReport:
     """The morning-digest job: the 承办单位 directory and 工作日历 from the ledgers, ticket states from the store."""
     import profiles
-    from jobs.cycle import build_calendar, open_ledgers, read_all, unit_directory
+    from jobs.district import build_calendar, open_ledgers, read_all, unit_directory
     from jobs.scan import issuer_for
     profile = profiles.load(cfg.profile)
     reads = read_all(open_ledgers(cfg))

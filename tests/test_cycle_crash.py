@@ -32,8 +32,11 @@ def _die_after(monkeypatch, cls, name, nth):
     monkeypatch.setattr(cls, name, wrapper)
 
 
-STEPS = [(XlsxLedger, "write", 1), (Store, "assign_numbers", 1), (XlsxLedger, "write", 2),
-         (Store, "save_ticket_states", 1), (Store, "record_rows", 1), (Store, "raise_flag", 1)]
+# Identities are claimed (reserve_row_ids) and numbered before the one write that puts them in the sheet;
+# after the write come snapshots and events, ticket states, the ledger marks, then flags.
+STEPS = [(Store, "reserve_row_ids", 1), (Store, "assign_numbers", 1), (XlsxLedger, "write", 1),
+         (Store, "record_rows", 1), (Store, "save_ticket_states", 1), (Store, "set_ledger_marks", 1),
+         (Store, "raise_flag", 1)]
 
 
 def _district(tmp_path):

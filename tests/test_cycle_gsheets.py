@@ -53,10 +53,10 @@ def test_two_townships_numbered_as_one_district_in_few_requests(district, sheets
     # zibo: reply before 12:00 of the 3rd WD (11-05), resolve before 12:00 of the 15th WD (11-03 is WD 1, so 11-23)
     assert t_rows[1][h.index("应答复时限")] == "2026-11-05 12:00"
     assert t_rows[1][h.index("应办结时限")] == "2026-11-23 12:00"
-    # per spreadsheet with new rows: the read; stamping ids (re-locate + update) so that a number is only
-    # bound to an identity already in the sheet; the service cells (re-locate + update)
-    assert sheets_server.counts["values.batchGet"] == 3 * len(keys), sheets_server.counts
-    assert sheets_server.counts["values.batchUpdate"] == 2 * len(keys), sheets_server.counts
+    # per spreadsheet with new rows: the read, then one write (re-locate + update) of identities, numbers and
+    # service cells together: the identities were claimed in the store before they were numbered
+    assert sheets_server.counts["values.batchGet"] == 2 * len(keys), sheets_server.counts
+    assert sheets_server.counts["values.batchUpdate"] == len(keys), sheets_server.counts
     sheets_server.reset_counts()
     again = run_cycle(cfg, now=at("2026-11-02T12:05"))
     assert again.write_calls == 0 and again.events == 0

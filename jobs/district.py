@@ -1,0 +1,147 @@
+"""The district as one cycle reads it: every township ledger, and the district-wide sheets (承办单位, 派单目录,
+工作日历, 知识库) merged from whichever ledgers have them."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass
+
+from connector import ledger_for
+from connector.base import cell_text
+from domain import dispatch as dispatching
+from domain.calendar import OverrideError, WorkCalendar, parse_override_rows
+from sheets_schema import (CALENDAR_SHEET, DISPATCH_SHEET, KNOWLEDGE_SHEET, LEDGER, SUPERVISION_SHEET,
+                           UNITS_SHEET, read_records)
+from sheets_schema.parse import normalize
+from sheets_schema.tickets import first_unit
+
+OPTIONAL_SHEETS = (UNITS_SHEET.name, DISPATCH_SHEET.name, CALENDAR_SHEET.name, KNOWLEDGE_SHEET.name,
+                   SUPERVISION_SHEET.name)
+
+
+@dataclass
+class LedgerRead:
+    """One township ledger as read this cycle."""
+    source: object
+    ledger: object
+    snapshot: object
+    title: str
+
+    @property
+    def grid(self):
+        return self.snapshot[self.title]
+
+    @property
+    def id(self) -> str:
+        return self.source.id
+
+
+def open_ledgers(cfg) -> list[tuple[object, object]]:
+    """(source, Ledger) for every township ledger of the district."""
+    return [(source, ledger_for(cfg.ledger, source)) for source in cfg.ledger.sources()]
+
+
+def read_all(pairs) -> list[LedgerRead]:
+    reads = []
+    for source, ledger in pairs:
+        title = source.worksheet or LEDGER.name
+        snapshot = ledger.read([title], optional=OPTIONAL_SHEETS)   # `jiesu init` adds sheets a workbook lacks
+        reads.append(LedgerRead(source, ledger, snapshot, title))
+    return reads
+
+
+def grid_rows(grid) -> list[list]:
+    """Header and rows laid out at their sheet row numbers (blank rows kept blank), so that the row numbers
+    validation reports are the ones people see."""
+    out = [list(grid.header)]
+    for r in grid.rows:
+        out.extend([] for _ in range(r.number - len(out) - 1))
+        out.append(list(r.values))
+    return out
+
+
+def district_sheet(reads, name) -> list[list] | None:
+    """A district-wide sheet (承办单位, 派单目录, 工作日历 …) from every ledger that has it, headers of the first."""
+    found = [r.snapshot.grids[name] for r in reads if name in r.snapshot.grids]
+    if not found:
+        return None
+    rows = grid_rows(found[0])
+    for g in found[1:]:
+        index = {h: i for i, h in enumerate(g.header)}
+        for row in g.rows:
+            rows.append([row.values[index[h]] if h in index and index[h] < len(row.values) else None
+                         for h in found[0].header])
+    return rows
+
+
+def build_calendar(reads) -> tuple[WorkCalendar, list[str], str]:
+    """Official data plus the 工作日历 sheet; a bad override row is reported, never half-applied. The third
+    value names the overrides in force, so dues computed under other overrides are not reused."""
+    rows = district_sheet(reads, CALENDAR_SHEET.name)
+    if not rows or len(rows) < 2:
+        return WorkCalendar.official(), [], ""
+    header = rows[0]
+    records = [dict(zip(header, r)) for r in rows[1:] if any(v not in (None, "") for v in r)]
+    try:
+        overrides = parse_override_rows(records)
+    except OverrideError as exc:
+        return WorkCalendar.official(), [exc.zh], ""
+    tag = hashlib.blake2b(repr(sorted(map(repr, overrides))).encode(), digest_size=8).hexdigest()
+    return WorkCalendar.official(overrides), [], tag
+
+
+def dispatch_rules(reads) -> list[dispatching.DispatchRule]:
+    rows = district_sheet(reads, DISPATCH_SHEET.name)
+    if not rows:
+        return []
+    out = []
+    for rec in read_records(DISPATCH_SHEET, rows):
+        v = rec.values
+        lead = first_unit(v.get("牵头单位"))
+        if not lead:
+            continue
+        keywords = tuple(k for k in normalize(v.get("关键词") or "").replace("，", "、").replace(",", "、").split("、") if k)
+        out.append(dispatching.DispatchRule(v.get("诉求类别"), keywords, lead, tuple(v.get("配合单位") or ())))
+    return out
+
+
+def unit_directory(reads) -> dict[str, dict]:
+    """承办单位 by name: {header: value} (handler, emails, head …)."""
+    rows = district_sheet(reads, UNITS_SHEET.name)
+    if not rows:
+        return {}
+    return {rec.values["单位名称"]: rec.values for rec in read_records(UNITS_SHEET, rows) if rec.values.get("单位名称")}
+
+
+def knowledge_base(reads) -> tuple[list[dict], str]:
+    """The 知识库 entries ({header: text}) and a tag that changes whenever one of them does."""
+    rows = district_sheet(reads, KNOWLEDGE_SHEET.name)
+    if not rows:
+        return [], ""
+    entries = [{h: cell_text(v) for h, v in zip(rows[0], r)} for r in rows[1:] if any(cell_text(v) for v in r)]
+    return entries, hashlib.blake2b(repr(entries).encode(), digest_size=8).hexdigest()
+
+
+
+
+
+# Bump when a change to the code makes the cycle decide or write differently for the same sheets: every
+# ledger mark then stops matching and the next cycle looks at every row again.
+DECISIONS_VERSION = "2026-11-25.1"
+
+
+def context_digest(profile, calendar_tag: str, rules, units: dict, knowledge_tag: str) -> str:
+    """A hash of everything district-wide a ledger's decisions depend on besides its own rows: the profile,
+    the calendar's overrides, the 派单目录, the 承办单位 directory and the 知识库 (and the code's version)."""
+    parts = [DECISIONS_VERSION, dataclasses.asdict(profile), calendar_tag,
+             [dataclasses.asdict(r) for r in rules], units, knowledge_tag]
+    text = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=_plain)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _plain(value):
+    """JSON for what json does not know, the same in every process (sets sorted, not in hash order)."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=repr)
+    return repr(value)

@@ -1,0 +1,84 @@
+"""A ledger unchanged since the last cycle (its mark matches) is not looked at row by row: only the tickets
+whose decision may change with time are decided again. Whatever it skips, the sheet, the event log, the ticket
+states and the flags must be exactly what a cycle looking at every row would leave."""
+from collections import Counter
+
+import pytest
+
+import config
+import jobs.cycle
+from jobs import clock
+from jobs.cycle import run_cycle
+from store import Store
+from tests.ledgers import make_workbook, request, rows_of, set_cells, type_rows
+
+ROWS = [request(诉求企业="企业1", 受理时间="2026-11-02 08:30", 诉求类别="投诉", 投诉对象="区市场监管局"),
+        request(诉求企业="企业2", 受理时间="2026-11-02 10:00", 诉求类别="求助"),
+        request(诉求企业="企业3", 受理时间="2026-11-03 16:00", 诉求类别="咨询", 主要诉求="招工补贴社保政策咨询"),
+        request(诉求企业="企业4", 受理时间="2026-11-04 09:15", 诉求类别="意见建议", 主要诉求="建议增设公交站")]
+
+
+def _edit(path, when):
+    """What people type between cycles, by the cycle's time."""
+    if when == "2026-11-03T12:00":
+        set_cells(path, "台账", {"诉求企业": "企业2"}, {"首次联系时间": "2026-11-03 11:00"})
+    elif when == "2026-11-04T18:00":
+        type_rows(path, "台账", [request(诉求企业="企业5", 受理时间="2026-11-04 17:00", 诉求类别="求助")])
+    elif when == "2026-11-05T12:00":   # the district's directory changes: every ledger must be looked at
+        type_rows(path, "承办单位", [{"单位名称": "区交通局", "单位层级": "区直部门"}])
+    elif when == "2026-11-06T12:00":   # an extra day off moves dues
+        type_rows(path, "工作日历", [{"日期": "2026-11-09", "类型": "休", "名称": "临时调休"}])
+    elif when == "2026-11-10T12:00":
+        set_cells(path, "台账", {"诉求企业": "企业5"}, {"答复时间": "2026-11-10 11:00"})
+
+
+TIMES = [f"2026-11-{d:02d}T{h:02d}:00" for d in range(2, 14) for h in (0, 6, 12, 18)][2:]
+
+
+def _life(tmp_path, monkeypatch, *, marks: bool):
+    """Run the district through TIMES; returns what it leaves after each cycle and how many sheets were
+    validated row by row."""
+    tmp_path.mkdir()
+    (tmp_path / "jiesu.toml").write_text('profile = "yicheng"\n[ledger]\npath = "ledger.xlsx"\n'
+                                         '[state]\nurl = "sqlite:///state.db"\n', encoding="utf-8")
+    cfg = config.load(tmp_path / "jiesu.toml")
+    path = make_workbook(tmp_path / "ledger.xlsx", ROWS)
+    validated = Counter()
+    real = jobs.cycle.validate_sheet
+
+    def counting(*a, **kw):
+        validated["sheets"] += 1
+        return real(*a, **kw)
+    with monkeypatch.context() as m:
+        m.setattr(jobs.cycle, "validate_sheet", counting)
+        if not marks:
+            m.setattr(Store, "ledger_marks", lambda self: {})
+        outcomes = []
+        for when in TIMES:
+            _edit(path, when)
+            report = run_cycle(cfg, now=clock.parse_now(when, cfg.timezone))
+            outcomes.append((when, _outcome(cfg, path, report)))
+    return outcomes, validated["sheets"]
+
+
+def _outcome(cfg, path, report):
+    rows = [{k: v for k, v in r.items() if k != "记录标识"} for r in rows_of(path)]
+    with Store(cfg.state.url) as store:
+        events = sorted((e.number or "", e.column, e.old_value or "", e.new_value or "")
+                        for e in store.events(limit=10_000) if e.cycle_id == report.cycle_id)
+        states = sorted((s.number or "", s.status, s.recheck_at and s.recheck_at.isoformat() or "",
+                         repr(sorted((k, v) for k, v in s.state.items() if k != "sig")))
+                        for s in store.ticket_states().values())
+        flags = sorted((f.kind, f.ticket or "", f.message) for f in store.flags(open_only=True))
+    return rows, events, states, flags, (report.rows, report.errors, report.warnings, report.flags)
+
+
+def test_skipping_unchanged_ledgers_leaves_what_looking_at_every_row_leaves(tmp_path, monkeypatch):
+    skipping, looked = _life(tmp_path / "marks", monkeypatch, marks=True)
+    full, looked_full = _life(tmp_path / "full", monkeypatch, marks=False)
+    for (when, got), (_, want) in zip(skipping, full):
+        assert got == want, when
+    assert looked_full == len(TIMES) and looked < len(TIMES) / 2   # and most cycles skipped the ledger
+    # time alone moved tickets along: due soon, then overdue, in cycles where nobody typed anything
+    statuses = {when: {s[1] for s in out[2]} for when, out in skipping}
+    assert "即将到期" in statuses["2026-11-02T12:00"] and "已超期" in statuses[TIMES[-1]]
