@@ -320,8 +320,7 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
         store.save_ticket_states(new_states, now)
         store.set_ledger_marks([m for m in (w.next_mark(context) for w in works) if m is not None], [], now)
         quiet_rows = {w.lr.id: {rid for (lid, rid) in states if lid == w.lr.id} for w in works if w.quiet}
-        _sync_flags(store, wanted_flags, now, quiet_rows)
-        report.flags = len(wanted_flags)
+        report.flags = _sync_flags(store, wanted_flags, now, quiet_rows)
         report.numbered = sorted(n for k, n in numbers.items() if not (states.get(k) and states[k].number))
         store.cycle_finish(report.cycle_id, now, "ok", report.summary())
         return report
@@ -456,14 +455,20 @@ def _state_from_decision(decision, ticket, prior, local_now, values) -> dict:
     }
 
 
-def _sync_flags(store, wanted: dict, now, quiet: dict[str, set]) -> None:
-    """Open the flags this cycle found, close the cycle's own flags that no longer apply. A quiet ledger's
-    rows were not looked at, except those in `quiet` ({ledger id: row ids decided again}): their flags stay."""
+def _sync_flags(store, wanted: dict, now, quiet: dict[str, set]) -> int:
+    """Open the flags this cycle found, close the cycle's own flags that no longer apply; returns how many
+    of the cycle's flags are open. A quiet ledger's rows were not looked at, except those in `quiet`
+    ({ledger id: row ids decided again}): their flags stay as they are."""
     for key, (kind, message, ticket) in wanted.items():
         store.raise_flag(key, kind, message, now, ticket=ticket)
+    kept = 0
     for flag in store.flags(open_only=True):
-        if flag.key not in wanted and flag.kind in CYCLE_FLAG_KINDS and not _untouched(flag.key, quiet):
-            store.resolve_flag(flag.key, now)
+        if flag.key not in wanted and flag.kind in CYCLE_FLAG_KINDS:
+            if _untouched(flag.key, quiet):
+                kept += 1
+            else:
+                store.resolve_flag(flag.key, now)
+    return len(wanted) + kept
 
 
 def _untouched(key: str, quiet: dict[str, set]) -> bool:

@@ -15,7 +15,10 @@ from tests.ledgers import make_workbook, request, rows_of, set_cells, type_rows
 ROWS = [request(诉求企业="企业1", 受理时间="2026-11-02 08:30", 诉求类别="投诉", 投诉对象="区市场监管局"),
         request(诉求企业="企业2", 受理时间="2026-11-02 10:00", 诉求类别="求助"),
         request(诉求企业="企业3", 受理时间="2026-11-03 16:00", 诉求类别="咨询", 主要诉求="招工补贴社保政策咨询"),
-        request(诉求企业="企业4", 受理时间="2026-11-04 09:15", 诉求类别="意见建议", 主要诉求="建议增设公交站")]
+        request(诉求企业="企业4", 受理时间="2026-11-04 09:15", 诉求类别="意见建议", 主要诉求="建议增设公交站"),
+        # flagged for the coordinator until someone re-dispatches it: the flag must stay open in quiet cycles
+        request(诉求企业="企业6", 受理时间="2026-11-02 09:00", 诉求类别="投诉", 承办单位="区住建局",
+                投诉对象="区住建局")]
 
 
 def _edit(path, when):
@@ -80,5 +83,6 @@ def test_skipping_unchanged_ledgers_leaves_what_looking_at_every_row_leaves(tmp_
         assert got == want, when
     assert looked_full == len(TIMES) and looked < len(TIMES) / 2   # and most cycles skipped the ledger
     # time alone moved tickets along: due soon, then overdue, in cycles where nobody typed anything
+    assert all(any(f[0] == "self_complaint" for f in out[3]) for _, out in skipping)
     statuses = {when: {s[1] for s in out[2]} for when, out in skipping}
     assert "即将到期" in statuses["2026-11-02T12:00"] and "已超期" in statuses[TIMES[-1]]
