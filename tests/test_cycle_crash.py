@@ -82,3 +82,25 @@ def test_a_cycle_killed_after_any_step_recovers_exactly(tmp_path, monkeypatch, c
     assert rows == expected[0]                                        # same cells, same numbers, same rows
     assert numbers == [f"港〔2026〕第{i:04d}号" for i in range(1, 5)]   # no gap, no duplicate
     assert events == expected[1] and rows_seen == expected[2]        # each change recorded exactly once
+
+
+@pytest.mark.parametrize("nth_update", [1, 2])
+def test_a_submission_appended_just_before_a_crash_is_not_appended_again(tmp_path, monkeypatch, nth_update):
+    """The claimed identity goes in the store first (intake_update #1), the row into the sheet, then the store
+    hears it landed (intake_update #2): dying after either leaves one row, and it is numbered once."""
+    cfg, path = _district(tmp_path)
+    now = clock.parse_now("2026-11-02T10:00", cfg.timezone)
+    with Store(cfg.state.url) as store:
+        sub, _ = store.intake_add(request(诉求企业="网上企业", 受理时间="2026-11-02 09:45"), now)
+    with monkeypatch.context() as m:
+        _die_after(m, XlsxLedger if nth_update == 2 else Store, "write" if nth_update == 2 else "intake_update", 1)
+        with pytest.raises(Killed):
+            run_cycle(cfg, now=now)
+    for minute in ("05", "10"):
+        run_cycle(cfg, now=clock.parse_now(f"2026-11-02T10:{minute}", cfg.timezone))
+    rows = [r for r in rows_of(path) if r["诉求企业"] == "网上企业"]
+    assert len(rows) == 1 and rows[0]["诉求编号"]
+    with Store(cfg.state.url) as store:
+        s = store.intake_get(sub)
+        assert s.appended_at is not None and s.row_id == rows[0]["记录标识"] and s.number == rows[0]["诉求编号"]
+        assert sorted(store.numbers().values()) == [f"港〔2026〕第{i:04d}号" for i in range(1, 6)]
