@@ -227,7 +227,7 @@ def test_a_cycle_crashing_mid_record_leaves_no_partial_events(store):
             raise RuntimeError("killed")
 
     with pytest.raises(RuntimeError):
-        store.record_rows("L", Boom(), T0)
+        store.record_rows("L", Boom(a={"x": "2"}), T0)
     assert store.snapshots("L") == {"a": {"x": "1"}} and len(store.events()) == 1
     assert [e.column for e in store.record_rows("L", {"a": {"x": "2"}}, T0)] == ["x"]
     assert len(store.events()) == 2
