@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import marshal
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -108,7 +109,7 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
         #    write that puts them in the sheet.
         pending = route_submissions(store.intake_pending(), [lr.source.name for lr in reads])
         marks = store.ledger_marks()
-        works, states = [], {}
+        works, states, numbers = [], {}, {}
         for i, lr in enumerate(reads):
             w = LedgerWork(lr, lr.grid.digest(), marks.get(lr.id))
             w.quiet = (not escalate and w.mark is not None and w.mark.digest == w.digest
@@ -117,21 +118,34 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                 due = store.ticket_states(lr.id, recheck_by=now)
                 states.update(due)
                 due_ids = {rid for _, rid in due}
-                rows = [r for r in lr.grid.rows if lr.grid.row_id(r) in due_ids] if due else []
-                w.records = read_records(LEDGER, [lr.grid.header] + [list(r.values) for r in rows], profile,
-                                         only=RECORD_HEADERS) if rows else []
-                # read_records counts rows from 2; put each record back on its sheet row.
-                w.records = [replace(rec, row=rows[rec.row - 2].number) for rec in w.records]
-                w.notes = {r.number: _text(lr.grid.value(r, "校验结果")) for r in rows}
+                look = [r for r in lr.grid.rows if lr.grid.row_id(r) in due_ids] if due else []
+                w.notes = {r.number: _text(lr.grid.value(r, "校验结果")) for r in look}
+                w.recorded = store.cycle_snapshot_ids(lr.id, among=due_ids) if due else set()
             else:
-                states.update(store.ticket_states(lr.id))
+                mine = store.ticket_states(lr.id)
+                states.update(mine)
                 rows = grid_rows(lr.grid)
                 w.problems = validate_sheet(LEDGER, rows, title=lr.title, profile=profile, units=unit_names)
-                w.records = read_records(LEDGER, rows, profile, only=RECORD_HEADERS)
                 w.notes = summaries(w.problems, lr.title, len(rows))
                 w.blocked = blocking_rows(w.problems, lr.title)
                 w.new_rows = plan_new_rows(store, lr, now)
                 w.appends = plan_appends(store, lr, pending.get(i, []), now, zone)
+                w.recorded = store.cycle_snapshot_ids(lr.id)
+                # Rows whose cells and 校验结果 are as when last decided, under the same district context, with no
+                # recheck due, need no look either (an edit elsewhere in the ledger does not concern them).
+                same_context = not escalate and w.mark is not None and w.mark.context == context
+                look = []
+                for r in lr.grid.rows:
+                    rid = lr.grid.row_id(r)
+                    prior = mine.get((lr.id, rid)) if same_context and rid else None
+                    if prior is not None and _settled(prior, w, r, now):
+                        w.skipped.add(rid)
+                        if prior.number:
+                            numbers[(lr.id, rid)] = prior.number
+                    else:
+                        look.append(r)
+                w.rows = len(w.skipped)
+            w.records = _typed(LEDGER, lr.grid.header, look, profile) if look else []
             works.append(w)
         changed = [w.lr.id for w in works if w.mark is not None and not w.quiet]
         if changed:
@@ -139,7 +153,7 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
 
         # 2. Number every valid row of the ledgers looked at in full, all in one call (numbers run across the
         #    district); a quiet ledger's tickets keep theirs.
-        requests, numbers = [], {}
+        requests = []
         for w in works:
             if w.quiet:
                 numbers.update({k: s.number for k, s in states.items() if k[0] == w.lr.id and s.number})
@@ -172,6 +186,7 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                 w.warnings = sum(1 for p in w.problems if p.level == "warning")
                 report.errors += w.errors
                 report.warnings += w.warnings
+                report.rows += len(w.skipped)
             by_number = {r.number: r for r in lr.grid.rows}
             for rec in w.records:
                 row = by_number[rec.row]
@@ -223,6 +238,7 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                     state["kb"] = f"{knowledge_tag}|{matter}"
                     if prior is None or prior.state.get("kb") != state["kb"]:
                         kb_todo[key] = matter
+                state["cells"], state["note"] = _cells_digest(w, row), want["校验结果"]
                 if prior is not None and "sig" in prior.state:
                     state["sig"] = prior.state["sig"]   # settled at write-back time, once every want is known
                 record = TicketStateRecord(lr.id, rid, number, state.get("unit"), state.get("status", ""), state,
@@ -251,7 +267,7 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
             entries = wants_of.get(lr.id, [])
             writes, rid_of = [], {}
             header_tag = repr(lr.grid.header)
-            recorded = store.cycle_snapshot_ids(lr.id, among=[rid for rid, _ in entries] if w.quiet else None)
+            recorded = w.recorded
             for rid, (_, row, want, fill) in entries:
                 prior, record = records_by_key[(lr.id, rid)]
                 sig = _signature(header_tag, row, want, fill)
@@ -283,6 +299,7 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                     record.state["sig"] = new_sig
                 if after is not row:
                     w.after[row.number] = after
+                    record.state["cells"] = _cells_digest(w, after)   # as the next cycle should read it
                 seen = {h: _text(v) for h, v in lr.grid.record(row).items() if h != ROW_ID_HEADER}
                 seen.update({h: _text(v) for h, v in fill.items() if h in seen and not seen[h]})
                 seen.update({h: _text(v) for h, v in want.items() if h in seen})
@@ -314,13 +331,14 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
         for w in works:
             report.events += len(store.record_rows(w.lr.id, w.cells, now, cycle_id=report.cycle_id,
                                                    numbers=numbers_of.get(w.lr.id, {}), complete=not w.quiet,
-                                                   unchanged=w.unchanged))
+                                                   unchanged=w.unchanged | w.skipped))
         seen_states = {(s.ledger_id, s.row_id) for s in new_states}
         new_states += [r for r in resigned if (r.ledger_id, r.row_id) not in seen_states]
         store.save_ticket_states(new_states, now)
         store.set_ledger_marks([m for m in (w.next_mark(context) for w in works) if m is not None], [], now)
-        quiet_rows = {w.lr.id: {rid for (lid, rid) in states if lid == w.lr.id} for w in works if w.quiet}
-        report.flags = _sync_flags(store, wanted_flags, now, quiet_rows)
+        decided = {w.lr.id: {rid for (lid, rid) in states if lid == w.lr.id} for w in works if w.quiet}
+        skipped = {(w.lr.id, rid) for w in works for rid in w.skipped}
+        report.flags = _sync_flags(store, wanted_flags, now, decided, skipped)
         report.numbered = sorted(n for k, n in numbers.items() if not (states.get(k) and states[k].number))
         store.cycle_finish(report.cycle_id, now, "ok", report.summary())
         return report
@@ -347,6 +365,9 @@ class LedgerWork:
     warnings: int = 0
     cells: dict = field(default_factory=dict)          # row id -> snapshot to record
     unchanged: set = field(default_factory=set)        # row ids whose snapshot is already recorded
+    skipped: set = field(default_factory=set)          # row ids not looked at: settled since the last cycle
+    recorded: set = field(default_factory=set)         # row ids whose snapshot a cycle recorded last
+    header_bytes: bytes | None = None
     after: dict = field(default_factory=dict)          # row number -> the Row once this cycle's write lands
     fills: bool = False
     missed: bool = False
@@ -364,6 +385,28 @@ class LedgerWork:
         if self.quiet:
             return Mark(self.lr.id, digest, context, self.mark.rows, self.mark.errors, self.mark.warnings)
         return Mark(self.lr.id, digest, context, self.rows, self.errors, self.warnings)
+
+
+def _settled(prior, w: LedgerWork, row, now) -> bool:
+    """Whether a row of a changed ledger can be left as the last cycle left it: same cells, same 校验结果,
+    nothing written or left to write then (its signature), snapshot recorded by a cycle, no recheck due."""
+    s = prior.state
+    return ("sig" in s and prior.row_id in w.recorded and prior.row_id not in w.new_rows
+            and (prior.recheck_at is None or prior.recheck_at > now)
+            and s.get("note") == w.notes.get(row.number, "") and s.get("cells") == _cells_digest(w, row))
+
+
+def _cells_digest(w: LedgerWork, row) -> str:
+    """A hash of the ledger's header and one row's cells as read."""
+    if w.header_bytes is None:
+        w.header_bytes = marshal.dumps(tuple(w.lr.grid.header), 2)
+    return hashlib.blake2b(w.header_bytes + marshal.dumps(row.values, 2), digest_size=12).hexdigest()
+
+
+def _typed(sheet, header, rows, profile) -> list:
+    """read_records for some rows of a sheet, each record on its own sheet row number."""
+    records = read_records(sheet, [header] + [list(r.values) for r in rows], profile, only=RECORD_HEADERS)
+    return [replace(rec, row=rows[rec.row - 2].number) for rec in records]   # read_records counts from 2
 
 
 def _written(grid, row, diff: dict):
@@ -455,29 +498,29 @@ def _state_from_decision(decision, ticket, prior, local_now, values) -> dict:
     }
 
 
-def _sync_flags(store, wanted: dict, now, quiet: dict[str, set]) -> int:
+def _sync_flags(store, wanted: dict, now, quiet: dict[str, set], skipped: set) -> int:
     """Open the flags this cycle found, close the cycle's own flags that no longer apply; returns how many
-    of the cycle's flags are open. A quiet ledger's rows were not looked at, except those in `quiet`
-    ({ledger id: row ids decided again}): their flags stay as they are."""
+    of the cycle's flags are open. Rows the cycle did not look at keep their flags: a quiet ledger's rows
+    except those in `quiet` ({ledger id: row ids decided again}), and the `skipped` (ledger id, row id)."""
     for key, (kind, message, ticket) in wanted.items():
         store.raise_flag(key, kind, message, now, ticket=ticket)
     kept = 0
     for flag in store.flags(open_only=True):
         if flag.key not in wanted and flag.kind in CYCLE_FLAG_KINDS:
-            if _untouched(flag.key, quiet):
+            if _untouched(flag.key, quiet, skipped):
                 kept += 1
             else:
                 store.resolve_flag(flag.key, now)
     return len(wanted) + kept
 
 
-def _untouched(key: str, quiet: dict[str, set]) -> bool:
-    """Whether a row's flag (kind:ledger:row) belongs to a quiet ledger's row this cycle did not decide."""
+def _untouched(key: str, quiet: dict[str, set], skipped: set) -> bool:
+    """Whether a row's flag (kind:ledger:row) belongs to a row this cycle did not decide."""
     parts = key.split(":")
     if len(parts) < 3:
         return False
     ledger_id, row_id = ":".join(parts[1:-1]), parts[-1]
-    return ledger_id in quiet and row_id not in quiet[ledger_id]
+    return (ledger_id, row_id) in skipped or (ledger_id in quiet and row_id not in quiet[ledger_id])
 
 
 # Flags the cycle raises and therefore also closes (others belong to the scan or to people).

@@ -25,12 +25,20 @@ def _edit(path, when):
     """What people type between cycles, by the cycle's time."""
     if when == "2026-11-03T12:00":
         set_cells(path, "台账", {"诉求企业": "企业2"}, {"首次联系时间": "2026-11-03 11:00"})
+    elif when == "2026-11-04T00:00":   # an edit in the very cycle in which other tickets' dues pass
+        set_cells(path, "台账", {"诉求企业": "企业3"}, {"首次联系时间": "2026-11-03 20:00"})
     elif when == "2026-11-04T18:00":
         type_rows(path, "台账", [request(诉求企业="企业5", 受理时间="2026-11-04 17:00", 诉求类别="求助")])
     elif when == "2026-11-05T12:00":   # the district's directory changes: every ledger must be looked at
         type_rows(path, "承办单位", [{"单位名称": "区交通局", "单位层级": "区直部门"}])
     elif when == "2026-11-06T12:00":   # an extra day off moves dues
         type_rows(path, "工作日历", [{"日期": "2026-11-09", "类型": "休", "名称": "临时调休"}])
+    elif when == "2026-11-07T12:00":   # a repeat of 企业4's request: 企业4's own row gets a warning, unedited
+        type_rows(path, "台账", [request(诉求企业="企业4", 受理时间="2026-11-07 10:00", 诉求类别="意见建议",
+                                         主要诉求="建议增设公交站")])
+    elif when == "2026-11-09T12:00":   # the first one is reworded: the repeat, unedited, is no longer one
+        set_cells(path, "台账", {"诉求企业": "企业4", "受理时间": "2026-11-04 09:15"},
+                  {"主要诉求": "建议园区门口增设红绿灯"})
     elif when == "2026-11-10T12:00":
         set_cells(path, "台账", {"诉求企业": "企业5"}, {"答复时间": "2026-11-10 11:00"})
 
@@ -47,13 +55,18 @@ def _life(tmp_path, monkeypatch, *, marks: bool):
     cfg = config.load(tmp_path / "jiesu.toml")
     path = make_workbook(tmp_path / "ledger.xlsx", ROWS)
     validated = Counter()
-    real = jobs.cycle.validate_sheet
+    real_validate, real_decide = jobs.cycle.validate_sheet, jobs.cycle.decide
 
-    def counting(*a, **kw):
+    def validate(*a, **kw):
         validated["sheets"] += 1
-        return real(*a, **kw)
+        return real_validate(*a, **kw)
+
+    def decide(*a, **kw):
+        validated["decisions"] += 1
+        return real_decide(*a, **kw)
     with monkeypatch.context() as m:
-        m.setattr(jobs.cycle, "validate_sheet", counting)
+        m.setattr(jobs.cycle, "validate_sheet", validate)
+        m.setattr(jobs.cycle, "decide", decide)
         if not marks:
             m.setattr(Store, "ledger_marks", lambda self: {})
         outcomes = []
@@ -61,7 +74,7 @@ def _life(tmp_path, monkeypatch, *, marks: bool):
             _edit(path, when)
             report = run_cycle(cfg, now=clock.parse_now(when, cfg.timezone))
             outcomes.append((when, _outcome(cfg, path, report)))
-    return outcomes, validated["sheets"]
+    return outcomes, validated
 
 
 def _outcome(cfg, path, report):
@@ -70,7 +83,7 @@ def _outcome(cfg, path, report):
         events = sorted((e.number or "", e.column, e.old_value or "", e.new_value or "")
                         for e in store.events(limit=10_000) if e.cycle_id == report.cycle_id)
         states = sorted((s.number or "", s.status, s.recheck_at and s.recheck_at.isoformat() or "",
-                         repr(sorted((k, v) for k, v in s.state.items() if k != "sig")))
+                         repr(sorted((k, v) for k, v in s.state.items() if k not in ("sig", "cells"))))
                         for s in store.ticket_states().values())
         flags = sorted((f.kind, f.ticket or "", f.message) for f in store.flags(open_only=True))
     return rows, events, states, flags, (report.rows, report.errors, report.warnings, report.flags)
@@ -81,7 +94,14 @@ def test_skipping_unchanged_ledgers_leaves_what_looking_at_every_row_leaves(tmp_
     full, looked_full = _life(tmp_path / "full", monkeypatch, marks=False)
     for (when, got), (_, want) in zip(skipping, full):
         assert got == want, when
-    assert looked_full == len(TIMES) and looked < len(TIMES) / 2   # and most cycles skipped the ledger
+    # most cycles skipped the ledger, and cycles with an edit decided few rows besides the edited one
+    assert looked_full["sheets"] == len(TIMES) and looked["sheets"] < len(TIMES) / 2
+    assert looked["decisions"] < looked_full["decisions"] / 3
+    # 企业4's repeat is warned about, then no longer once the first request is reworded (its own row untouched)
+    def warned(when):
+        rows = dict(skipping)[when][0]
+        return ["疑似重复" in r["校验结果"] for r in rows if r["诉求企业"] == "企业4"]
+    assert warned("2026-11-07T12:00") == [False, True] and warned("2026-11-09T12:00") == [False, False]
     # time alone moved tickets along: due soon, then overdue, in cycles where nobody typed anything
     assert all(any(f[0] == "self_complaint" for f in out[3]) for _, out in skipping)
     statuses = {when: {s[1] for s in out[2]} for when, out in skipping}
