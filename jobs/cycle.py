@@ -122,8 +122,6 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                 w.notes = {r.number: _text(lr.grid.value(r, "校验结果")) for r in look}
                 w.recorded = store.cycle_snapshot_ids(lr.id, among=due_ids) if due else set()
             else:
-                mine = store.ticket_states(lr.id)
-                states.update(mine)
                 rows = grid_rows(lr.grid)
                 w.problems = validate_sheet(LEDGER, rows, title=lr.title, profile=profile, units=unit_names)
                 w.notes = summaries(w.problems, lr.title, len(rows))
@@ -134,17 +132,20 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                 # Rows whose cells and 校验结果 are as when last decided, under the same district context, with no
                 # recheck due, need no look either (an edit elsewhere in the ledger does not concern them).
                 same_context = not escalate and w.mark is not None and w.mark.context == context
+                briefs = store.ticket_briefs(lr.id) if same_context else {}
                 look = []
                 for r in lr.grid.rows:
                     rid = lr.grid.row_id(r)
-                    prior = mine.get((lr.id, rid)) if same_context and rid else None
-                    if prior is not None and _settled(prior, w, r, now):
+                    brief = briefs.get(rid) if rid else None
+                    if brief is not None and _settled(brief, rid, w, r, now):
                         w.skipped.add(rid)
-                        if prior.number:
-                            numbers[(lr.id, rid)] = prior.number
+                        if brief.number:
+                            numbers[(lr.id, rid)] = brief.number
                     else:
                         look.append(r)
                 w.rows = len(w.skipped)
+                states.update(store.ticket_states(lr.id, row_ids=None if not w.skipped else
+                                                  [rid for rid in map(lr.grid.row_id, look) if rid]))
             w.records = _typed(LEDGER, lr.grid.header, look, profile) if look else []
             works.append(w)
         changed = [w.lr.id for w in works if w.mark is not None and not w.quiet]
@@ -165,8 +166,8 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                 if rid and rec.row not in w.blocked and received is not None:
                     requests.append(NumberRequest(w.lr.id, rid, clock.to_utc(received, zone).astimezone(
                         clock.ZoneInfo(zone))))
-        if requests:
-            numbers.update(store.assign_numbers(profile, requests, now))
+        assigned = store.assign_numbers(profile, requests, now) if requests else {}
+        numbers.update(assigned)
         for sub in store.intake_unnumbered():
             if (sub.ledger_id, sub.row_id) in numbers:
                 store.intake_update(sub.id, number=numbers[(sub.ledger_id, sub.row_id)])
@@ -238,9 +239,9 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                     state["kb"] = f"{knowledge_tag}|{matter}"
                     if prior is None or prior.state.get("kb") != state["kb"]:
                         kb_todo[key] = matter
-                state["cells"], state["note"] = _cells_digest(w, row), want["校验结果"]
                 if prior is not None and "sig" in prior.state:
-                    state["sig"] = prior.state["sig"]   # settled at write-back time, once every want is known
+                    # settled at write-back time, once every want is known
+                    state["sig"], state["settled"] = prior.state["sig"], prior.state.get("settled")
                 record = TicketStateRecord(lr.id, rid, number, state.get("unit"), state.get("status", ""), state,
                                            recheck_at=recheck)
                 if _changed(prior, record):
@@ -275,6 +276,10 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                     # Same cells as read and same wants as a cycle that found nothing to write and recorded
                     # this very row: nothing to write now, and its snapshot is already what we would record.
                     w.unchanged.add(rid)
+                    settled = _settled_key(w, row, want["校验结果"])
+                    if record.state.get("settled") != settled:
+                        record.state["settled"] = settled
+                        resigned.append(record)
                     continue
                 read_as = w.new_rows.get(rid, row)    # a new row is found by its typed cells, not its identity
                 diff = {h: v for h, v in want.items()
@@ -295,11 +300,11 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                     resigned.append(record)
                 if new_sig is None:
                     record.state.pop("sig", None)
-                else:
-                    record.state["sig"] = new_sig
+                    record.state.pop("settled", None)
+                else:   # as the next cycle should read the row
+                    record.state["sig"], record.state["settled"] = new_sig, _settled_key(w, after, want["校验结果"])
                 if after is not row:
                     w.after[row.number] = after
-                    record.state["cells"] = _cells_digest(w, after)   # as the next cycle should read it
                 seen = {h: _text(v) for h, v in lr.grid.record(row).items() if h != ROW_ID_HEADER}
                 seen.update({h: _text(v) for h, v in fill.items() if h in seen and not seen[h]})
                 seen.update({h: _text(v) for h, v in want.items() if h in seen})
@@ -318,7 +323,11 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                     w.missed = True
                     rid = rid_of.get(m.ref)
                     if rid is not None and records_by_key[(lr.id, rid)][1].state.pop("sig", None) is not None:
+                        records_by_key[(lr.id, rid)][1].state.pop("settled", None)
                         resigned.append(records_by_key[(lr.id, rid)][1])
+                landed = [rid_of[x.ref] for x in result.landed if rid_of.get(x.ref) in w.new_rows]
+                if landed:
+                    store.release_row_reservations(lr.id, landed)   # in the sheet now
                 for (sub, _), rid in zip(w.appends, result.appended.get(lr.title, [])):
                     store.intake_update(sub.id, ledger_id=lr.id, row_id=rid, appended_at=now)
                     report.appended += 1
@@ -339,7 +348,7 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
         decided = {w.lr.id: {rid for (lid, rid) in states if lid == w.lr.id} for w in works if w.quiet}
         skipped = {(w.lr.id, rid) for w in works for rid in w.skipped}
         report.flags = _sync_flags(store, wanted_flags, now, decided, skipped)
-        report.numbered = sorted(n for k, n in numbers.items() if not (states.get(k) and states[k].number))
+        report.numbered = sorted(n for k, n in assigned.items() if not (states.get(k) and states[k].number))
         store.cycle_finish(report.cycle_id, now, "ok", report.summary())
         return report
     except Exception as exc:
@@ -387,20 +396,20 @@ class LedgerWork:
         return Mark(self.lr.id, digest, context, self.rows, self.errors, self.warnings)
 
 
-def _settled(prior, w: LedgerWork, row, now) -> bool:
-    """Whether a row of a changed ledger can be left as the last cycle left it: same cells, same 校验结果,
-    nothing written or left to write then (its signature), snapshot recorded by a cycle, no recheck due."""
-    s = prior.state
-    return ("sig" in s and prior.row_id in w.recorded and prior.row_id not in w.new_rows
-            and (prior.recheck_at is None or prior.recheck_at > now)
-            and s.get("note") == w.notes.get(row.number, "") and s.get("cells") == _cells_digest(w, row))
+def _settled(brief, rid: str, w: LedgerWork, row, now) -> bool:
+    """Whether a row of a changed ledger can be left as the last cycle left it: the same cells and 校验结果
+    as when it last had nothing left to write, its snapshot recorded by a cycle, no recheck due."""
+    return (brief.settled is not None and rid in w.recorded and rid not in w.new_rows
+            and (brief.recheck_at is None or brief.recheck_at > now)
+            and brief.settled == _settled_key(w, row, w.notes.get(row.number, "")))
 
 
-def _cells_digest(w: LedgerWork, row) -> str:
-    """A hash of the ledger's header and one row's cells as read."""
+def _settled_key(w: LedgerWork, row, note: str) -> str:
+    """A hash of the ledger's header and one row's cells, and of its 校验结果 (see _settled)."""
     if w.header_bytes is None:
         w.header_bytes = marshal.dumps(tuple(w.lr.grid.header), 2)
-    return hashlib.blake2b(w.header_bytes + marshal.dumps(row.values, 2), digest_size=12).hexdigest()
+    cells = hashlib.blake2b(w.header_bytes + marshal.dumps(row.values, 2), digest_size=12).hexdigest()
+    return f"{cells}|{hashlib.blake2b(note.encode(), digest_size=6).hexdigest()}"
 
 
 def _typed(sheet, header, rows, profile) -> list:

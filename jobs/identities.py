@@ -19,14 +19,13 @@ def plan_new_rows(store, lr, now) -> dict[str, Row]:
     if id_col is None:
         return {}
     new = [(i, r) for i, r in enumerate(grid.rows) if not grid.row_id(r)]
-    reserved = store.row_reservations(lr.id)
-    present = {grid.row_id(r) for r in grid.rows} if reserved else set()
-    landed = [r.row_id for r in reserved if r.row_id in present]
-    if landed or (reserved and not new):
-        # In the sheet now (the write landed), or nothing left that could take them.
-        store.release_row_reservations(lr.id, landed if new else [r.row_id for r in reserved])
     if not new:
         return {}
+    reserved = store.row_reservations(lr.id)     # the cycle releases them once its write has landed
+    present = {grid.row_id(r) for r in grid.rows} if reserved else set()
+    landed = [r.row_id for r in reserved if r.row_id in present]
+    if landed:   # a cycle that died after its write landed
+        store.release_row_reservations(lr.id, landed)
     free: dict[str, list[Reservation]] = {}
     for r in reserved:
         if r.row_id not in present:

@@ -203,6 +203,9 @@ class TicketState(Base):
     # When the decision may change with nothing typed (a due passes, "due soon" begins); NULL: only an edit
     # or a district-wide change (calendar, units …) can change it. A quiet cycle re-decides only these.
     recheck_at: Mapped[object] = mapped_column(UTCDateTime(), nullable=True)
+    # state["settled"] (the row's cells and 校验结果 when the cycle last found nothing left to write), kept
+    # as a column too so a cycle can tell settled rows from the rest without decoding every state.
+    settled: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class LedgerMark(Base):

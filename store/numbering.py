@@ -88,7 +88,8 @@ class NumberingMixin(StoreBase):
         t = TicketNumber.__table__
         with self._tx(PG_LOCK_NUMBERING) as conn:
             _step("begin")
-            known = self._bindings(conn, {r.ledger_id for r in reqs})
+            known = self._bindings(conn, {r.ledger_id for r in reqs},
+                                   None if len(reqs) > 5000 else {(r.ledger_id, r.row_id) for r in reqs})
             _step("existing_read")
             fresh, seen = [], set()
             for r in reqs:
@@ -133,9 +134,20 @@ class NumberingMixin(StoreBase):
             return conn.execute(select(t.c.number).where(t.c.ledger_id == ledger_id,
                                                          t.c.row_id == row_id)).scalar_one_or_none()
 
-    def _bindings(self, conn: Connection, ledger_ids: set[str]) -> dict:
+    def _bindings(self, conn: Connection, ledger_ids: set[str], keys: set | None = None) -> dict:
+        """{(ledger_id, row_id): number} of these ledgers, or (a few requests) of just these keys."""
         t = TicketNumber.__table__
         out = {}
+        if keys is not None:
+            by_ledger: dict[str, list] = {}
+            for lid, rid in keys:
+                by_ledger.setdefault(lid, []).append(rid)
+            for lid, rids in by_ledger.items():
+                for part in chunks(sorted(rids)):
+                    for a, b, n in conn.execute(select(t.c.ledger_id, t.c.row_id, t.c.number)
+                                                .where(t.c.ledger_id == lid, t.c.row_id.in_(part))):
+                        out[(a, b)] = n
+            return out
         for part in chunks(sorted(ledger_ids)):
             for a, b, n in conn.execute(select(t.c.ledger_id, t.c.row_id, t.c.number)
                                         .where(t.c.ledger_id.in_(part))):

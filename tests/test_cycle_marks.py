@@ -83,10 +83,11 @@ def _outcome(cfg, path, report):
         events = sorted((e.number or "", e.column, e.old_value or "", e.new_value or "")
                         for e in store.events(limit=10_000) if e.cycle_id == report.cycle_id)
         states = sorted((s.number or "", s.status, s.recheck_at and s.recheck_at.isoformat() or "",
-                         repr(sorted((k, v) for k, v in s.state.items() if k not in ("sig", "cells"))))
+                         repr(sorted((k, v) for k, v in s.state.items() if k not in ("sig", "settled"))))
                         for s in store.ticket_states().values())
         flags = sorted((f.kind, f.ticket or "", f.message) for f in store.flags(open_only=True))
-    return rows, events, states, flags, (report.rows, report.errors, report.warnings, report.flags)
+    return rows, events, states, flags, (report.rows, report.errors, report.warnings, report.flags,
+                                         report.numbered, report.written_cells)
 
 
 def test_skipping_unchanged_ledgers_leaves_what_looking_at_every_row_leaves(tmp_path, monkeypatch):

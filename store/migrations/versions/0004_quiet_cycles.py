@@ -16,6 +16,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('ticket_states', schema=None) as batch_op:
         batch_op.add_column(sa.Column('recheck_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('settled', sa.String(length=64), nullable=True))
         batch_op.create_index('ix_ticket_states_recheck', ['ledger_id', 'recheck_at'], unique=False)
 
     op.create_table('ledger_marks',
@@ -43,4 +44,5 @@ def downgrade() -> None:
     op.drop_table('ledger_marks')
     with op.batch_alter_table('ticket_states', schema=None) as batch_op:
         batch_op.drop_index('ix_ticket_states_recheck')
+        batch_op.drop_column('settled')
         batch_op.drop_column('recheck_at')
