@@ -68,6 +68,10 @@ def similarity(a: str, b: str) -> float:
     return 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
 
 
+# The sync job validates the same ledgers every few minutes: keep the reduced text of the requests it saw.
+_text_key = functools.lru_cache(maxsize=1 << 18)(text_key)
+
+
 def find_duplicates(order: list[int], names: list, codes: list, texts: list) -> dict[int, int]:
     """{index: earlier index} for open requests whose enterprise has an earlier open, near-identical request.
 
@@ -77,7 +81,7 @@ def find_duplicates(order: list[int], names: list, codes: list, texts: list) -> 
     found = {}
     for pos, i in enumerate(order):
         text = texts[i]
-        key = text_key(text) if text is not None else ""
+        key = (_text_key(text) if text.__class__ is str else text_key(text)) if text is not None else ""
         if not key:
             continue
         try:
