@@ -166,8 +166,12 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                 if rid and rec.row not in w.blocked and received is not None:
                     requests.append(NumberRequest(w.lr.id, rid, clock.to_utc(received, zone).astimezone(
                         clock.ZoneInfo(zone))))
+        appended = _appended_requests(works, profile, unit_names, zone)
+        requests += [req for req, _ in appended]
         assigned = store.assign_numbers(profile, requests, now) if requests else {}
         numbers.update(assigned)
+        for req, fields in appended:   # a valid submission goes into the sheet with its number
+            fields["诉求编号"] = assigned[(req.ledger_id, req.row_id)]
         for sub in store.intake_unnumbered():
             if (sub.ledger_id, sub.row_id) in numbers:
                 store.intake_update(sub.id, number=numbers[(sub.ledger_id, sub.row_id)])
@@ -328,8 +332,9 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                 landed = [rid_of[x.ref] for x in result.landed if rid_of.get(x.ref) in w.new_rows]
                 if landed:
                     store.release_row_reservations(lr.id, landed)   # in the sheet now
-                for (sub, _), rid in zip(w.appends, result.appended.get(lr.title, [])):
-                    store.intake_update(sub.id, ledger_id=lr.id, row_id=rid, appended_at=now)
+                for (sub, fields), rid in zip(w.appends, result.appended.get(lr.title, [])):
+                    number = {"number": fields["诉求编号"]} if fields.get("诉求编号") else {}
+                    store.intake_update(sub.id, ledger_id=lr.id, row_id=rid, appended_at=now, **number)
                     report.appended += 1
 
         # 5. Remember: row snapshots and events first, then ticket states (whose row signatures promise that
@@ -394,6 +399,25 @@ class LedgerWork:
         if self.quiet:
             return Mark(self.lr.id, digest, context, self.mark.rows, self.mark.errors, self.mark.warnings)
         return Mark(self.lr.id, digest, context, self.rows, self.errors, self.warnings)
+
+
+def _appended_requests(works, profile, unit_names, zone) -> list[tuple[NumberRequest, dict]]:
+    """Number requests for the submissions about to be appended that the ledger's own validation passes (their
+    identities are already claimed), so they reach the sheet numbered; any other waits for the next cycle."""
+    out = []
+    for w in works:
+        header = w.lr.grid.header
+        if not w.appends or w.lr.grid.col(ROW_ID_HEADER) is None or w.lr.grid.col("诉求编号") is None:
+            continue
+        rows = [list(header)] + [[fields.get(h, "") for h in header] for _, fields in w.appends]
+        blocked = blocking_rows(validate_sheet(LEDGER, rows, title=w.lr.title, profile=profile, units=unit_names))
+        for rec in read_records(LEDGER, rows, profile, only=RECORD_HEADERS):
+            received = rec.values.get("受理时间")
+            if rec.row not in blocked and received is not None:
+                fields = w.appends[rec.row - 2][1]
+                out.append((NumberRequest(w.lr.id, fields[ROW_ID_HEADER], clock.to_utc(received, zone).astimezone(
+                    clock.ZoneInfo(zone))), fields))
+    return out
 
 
 def _settled(brief, rid: str, w: LedgerWork, row, now) -> bool:

@@ -140,6 +140,14 @@ class WebStateMixin(StoreBase):
             row = conn.execute(select(t).where(t.c.source_key == source_key)).mappings().first()
         return _submission(row) if row else None
 
+    def intake_by_number(self, number: str) -> Submission | None:
+        """The submission that was given this official number (it may be in the sheet before its first
+        decision)."""
+        t = IntakeSubmission.__table__
+        with self._read() as conn:
+            row = conn.execute(select(t).where(t.c.number == number)).mappings().first()
+        return _submission(row) if row else None
+
     def ticket_state_by_number(self, number: str) -> TicketStateRecord | None:
         """The ticket bearing an official number (indexed: a progress lookup does not read every state)."""
         return self._one_state(TicketState.__table__.c.number == number)

@@ -51,14 +51,16 @@ def test_a_submission_is_stored_at_once_and_reaches_the_ledger_after_a_cycle(dis
     found = client.post("/track", data={"key": code, "last4": "1111", "csrf_token": csrf(client, "/track")})
     assert found.status_code == 200 and "已提交，等待登记编号" in found.get_data(as_text=True)
 
-    run_cycle(cfg, now=NOW, store=store)
+    run_cycle(cfg, now=NOW, store=store)   # the cycle validates, numbers and appends the row at once
     assert store.intake_pending() == []
-    run_cycle(cfg, now=NOW, store=store)   # the cycle appends; the next one validates and numbers the row
     grid = open_ledger("xlsx", path=cfg.ledger.path).read(["台账"])["台账"]
     row = next(grid.record(r) for r in grid.rows if grid.record(r)["诉求企业"] == "峄城某纺织有限公司")
     assert row["渠道"] == "政府网站" and row["诉求编号"].startswith("〔2026〕")
     receipt = client.get(f"/intake/receipt/{code}").get_data(as_text=True)
     assert row["诉求编号"] in receipt
+    page = client.post("/track", data={"key": row["诉求编号"], "last4": "1111", "csrf_token": csrf(client, "/track")})
+    assert page.status_code == 200 and "已登记编号，等待派单办理" in page.get_data(as_text=True)
+    run_cycle(cfg, now=NOW, store=store)   # the next cycle decides the row like any other
     page = client.post("/track", data={"key": row["诉求编号"], "last4": "1111", "csrf_token": csrf(client, "/track")})
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and re.search(r'id="stage">(待派单|待签收)<', html)

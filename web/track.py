@@ -16,6 +16,7 @@ MISSES_PER_ADDRESS = 10
 WINDOW_SECONDS = 10 * 60
 NOT_FOUND = "未找到与该编号和电话后四位相符的诉求，请核对后重试"
 STAGE_PENDING = "已提交，等待登记编号"
+STAGE_REGISTERED = "已登记编号，等待派单办理"
 MILESTONES = {"contact": "首次联系", "reply": "答复", "resolve": "办结"}
 
 
@@ -34,10 +35,14 @@ def find(key: str, last4: str) -> dict | None:
     else:
         state = r.store.ticket_state_by_number(key)
         phones = r.store.snapshot_of(state.ledger_id, state.row_id).get("联系电话", "") if state else ""
+        if state is None:   # numbered as it was appended, not yet decided by a cycle
+            sub = r.store.intake_by_number(key)
+            phones = sub.fields.get("联系电话", "") if sub else ""
     if state is None and sub is None or last4 not in _last4(phones):
         return None
     if state is None:
-        return {"number": None, "code": key.upper(), "stage": STAGE_PENDING, "status": "",
+        return {"number": sub.number, "code": sub.source_key[4:] if (sub.source_key or "").startswith("web:")
+                else None, "stage": STAGE_REGISTERED if sub.number else STAGE_PENDING, "status": "",
                 "category": sub.fields.get("诉求类别", ""), "dues": [], "result": None,
                 "received": sub.received_at.astimezone(r.cfg.tz).strftime("%Y-%m-%d %H:%M")}
     s, cells = state.state, r.store.snapshot_of(state.ledger_id, state.row_id)
