@@ -17,7 +17,7 @@ from domain.workflow import (EXCLUDED, PENDING, Round, deadline_inputs, decide, 
                              soon_begins, soon_until)
 from jobs import clock
 from jobs.district import (LedgerRead, build_calendar, context_digest, dispatch_rules, grid_rows, knowledge_base,
-                           open_ledgers, read_all, unit_directory)
+                           ledger_context, open_ledgers, profile_digest, read_all, unit_directory)
 from jobs.identities import plan_appends, plan_new_rows, route_submissions
 from sheets_schema import LEDGER, SUPERVISION_SHEET, blocking_rows, read_records, summaries, validate_sheet
 from sheets_schema.tickets import TICKET_FIELDS, ticket_from_values
@@ -95,7 +95,8 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
         units = unit_directory(reads)
         unit_names = tuple(units) or None
         knowledge, knowledge_tag = knowledge_base(reads)
-        context = context_digest(profile, calendar_tag, rules, units, knowledge_tag)
+        context = context_digest(profile, calendar_tag, rules, units, knowledge_tag, zone)
+        rules_tag = f"{profile_digest(profile)[:12]}|{calendar_tag}"    # what dues depend on besides the row
         for msg in calendar_problems:
             wanted_flags["calendar:override"] = ("calendar_override", msg, None)
         if local_now.month >= 11 and local_now.year + 1 not in calendar.known_years:
@@ -111,9 +112,12 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
         marks = store.ledger_marks()
         works, states, numbers = [], {}, {}
         for i, lr in enumerate(reads):
-            w = LedgerWork(lr, lr.grid.digest(), marks.get(lr.id))
-            w.quiet = (not escalate and w.mark is not None and w.mark.digest == w.digest
-                       and w.mark.context == context and not pending.get(i))
+            w = LedgerWork(lr, lr.grid.digest(), marks.get(lr.id), ledger_context(context, lr))
+            # A mark holds for this ledger under the same context, and only forward in time (a rehearsal
+            # with an earlier --now looks at every row).
+            same_context = (not escalate and w.mark is not None and w.mark.context == w.context
+                            and (w.mark.marked_at is None or w.mark.marked_at <= now))
+            w.quiet = same_context and w.mark.digest == w.digest and not pending.get(i)
             if w.quiet:
                 due = store.ticket_states(lr.id, recheck_by=now)
                 states.update(due)
@@ -131,7 +135,6 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                 w.recorded = store.cycle_snapshot_ids(lr.id)
                 # Rows whose cells and 校验结果 are as when last decided, under the same district context, with no
                 # recheck due, need no look either (an edit elsewhere in the ledger does not concern them).
-                same_context = not escalate and w.mark is not None and w.mark.context == context
                 briefs = store.ticket_briefs(lr.id) if same_context else {}
                 look = []
                 for r in lr.grid.rows:
@@ -224,7 +227,7 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                 recheck = None
                 if ticket is not None:
                     rnd = _round(prior)
-                    inputs = f"{calendar_tag}|{sorted(deadline_inputs(profile, ticket, next_round(profile, ticket, rnd)).items())}"
+                    inputs = f"{rules_tag}|{sorted(deadline_inputs(profile, ticket, next_round(profile, ticket, rnd)).items())}"
                     decision = decide(profile, calendar, ticket, rnd, local_now, soon_limit=soon_limit,
                                       dues=_known_dues(prior, inputs))
                     state["inputs"] = inputs
@@ -349,7 +352,7 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
         seen_states = {(s.ledger_id, s.row_id) for s in new_states}
         new_states += [r for r in resigned if (r.ledger_id, r.row_id) not in seen_states]
         store.save_ticket_states(new_states, now)
-        store.set_ledger_marks([m for m in (w.next_mark(context) for w in works) if m is not None], [], now)
+        store.set_ledger_marks([m for m in (w.next_mark() for w in works) if m is not None], [], now)
         decided = {w.lr.id: {rid for (lid, rid) in states if lid == w.lr.id} for w in works if w.quiet}
         skipped = {(w.lr.id, rid) for w in works for rid in w.skipped}
         report.flags = _sync_flags(store, wanted_flags, now, decided, skipped)
@@ -367,6 +370,7 @@ class LedgerWork:
     lr: LedgerRead
     digest: str                      # of its 台账 grid as read
     mark: Mark | None                # how the last cycle left it
+    context: str                     # what its decisions depend on besides its own rows
     quiet: bool = False              # unchanged since: only tickets due a recheck are looked at
     problems: list = field(default_factory=list)
     records: list = field(default_factory=list)
@@ -386,7 +390,7 @@ class LedgerWork:
     fills: bool = False
     missed: bool = False
 
-    def next_mark(self, context: str) -> Mark | None:
+    def next_mark(self) -> Mark | None:
         """The mark to leave for the next cycle: the digest the sheet will have once this cycle's write has
         landed. None when that cannot be known (a dispatch fill, an append, a missed write): the next cycle
         then looks at every row again."""
@@ -397,8 +401,8 @@ class LedgerWork:
             grid = self.lr.grid
             digest = Grid(grid.title, grid.header, [self.after.get(r.number, r) for r in grid.rows]).digest()
         if self.quiet:
-            return Mark(self.lr.id, digest, context, self.mark.rows, self.mark.errors, self.mark.warnings)
-        return Mark(self.lr.id, digest, context, self.rows, self.errors, self.warnings)
+            return Mark(self.lr.id, digest, self.context, self.mark.rows, self.mark.errors, self.mark.warnings)
+        return Mark(self.lr.id, digest, self.context, self.rows, self.errors, self.warnings)
 
 
 def _appended_requests(works, profile, unit_names, zone) -> list[tuple[NumberRequest, dict]]:

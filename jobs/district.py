@@ -147,12 +147,19 @@ def knowledge_base(reads) -> tuple[list[dict], str]:
 DECISIONS_VERSION = "2026-11-25.1"
 
 
-def context_digest(profile, calendar_tag: str, rules, units: dict, knowledge_tag: str) -> str:
+def context_digest(profile, calendar_tag: str, rules, units: dict, knowledge_tag: str, zone: str) -> str:
     """A hash of everything district-wide a ledger's decisions depend on besides its own rows: the profile,
-    the calendar's overrides, the 派单目录, the 承办单位 directory and the 知识库 (and the code's version)."""
-    parts = [DECISIONS_VERSION, dataclasses.asdict(profile), calendar_tag,
-             [dataclasses.asdict(r) for r in rules], units, knowledge_tag]
+    the calendar's overrides, the 派单目录, the 承办单位 directory, the 知识库, the time zone (and the code's
+    version)."""
+    parts = [DECISIONS_VERSION, profile_digest(profile), calendar_tag,
+             [dataclasses.asdict(r) for r in rules], units, knowledge_tag, zone]
     text = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=_plain)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def profile_digest(profile) -> str:
+    """A hash of a profile's every rule: a district's limits edited in place change it too."""
+    text = json.dumps(dataclasses.asdict(profile), ensure_ascii=False, sort_keys=True, default=_plain)
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
@@ -161,3 +168,9 @@ def _plain(value):
     if isinstance(value, (set, frozenset)):
         return sorted(value, key=repr)
     return repr(value)
+
+
+def ledger_context(context: str, lr: LedgerRead) -> str:
+    """The district context plus what one ledger's decisions take from its configuration (its township's
+    name, the worksheet read as its 台账)."""
+    return hashlib.blake2b(repr((context, lr.source.name, lr.title)).encode(), digest_size=16).hexdigest()

@@ -107,3 +107,39 @@ def test_skipping_unchanged_ledgers_leaves_what_looking_at_every_row_leaves(tmp_
     assert all(any(f[0] == "self_complaint" for f in out[3]) for _, out in skipping)
     statuses = {when: {s[1] for s in out[2]} for when, out in skipping}
     assert "即将到期" in statuses["2026-11-02T12:00"] and "已超期" in statuses[TIMES[-1]]
+
+
+def _district(tmp_path):
+    tmp_path.mkdir()
+    (tmp_path / "jiesu.toml").write_text('profile = "yicheng"\n[ledger]\npath = "ledger.xlsx"\n'
+                                         '[state]\nurl = "sqlite:///state.db"\n', encoding="utf-8")
+    return config.load(tmp_path / "jiesu.toml"), make_workbook(tmp_path / "ledger.xlsx", ROWS)
+
+
+def test_a_rehearsal_at_an_earlier_time_looks_at_every_row(tmp_path):
+    cfg, path = _district(tmp_path / "rehearsed")
+    for when in ("2026-11-06T12:00", "2026-11-06T12:05", "2026-11-02T12:00"):
+        run_cycle(cfg, now=clock.parse_now(when, cfg.timezone))
+    fresh_cfg, fresh_path = _district(tmp_path / "fresh")
+    run_cycle(fresh_cfg, now=clock.parse_now("2026-11-02T12:00", cfg.timezone))
+    status = [r["督办状态"] for r in rows_of(path)]
+    assert status == [r["督办状态"] for r in rows_of(fresh_path)] and "已超期" not in status
+
+
+@pytest.mark.parametrize("change", ["profile", "township"])
+def test_a_ledger_is_looked_at_again_when_its_configuration_changes(tmp_path, change):
+    cfg, path = _district(tmp_path / "d")
+    for minute in ("00", "05"):
+        run_cycle(cfg, now=clock.parse_now(f"2026-11-02T12:{minute}", cfg.timezone))
+    text = (tmp_path / "d" / "jiesu.toml").read_text(encoding="utf-8")
+    if change == "profile":   # another district's limits: every due changes
+        text = text.replace('profile = "yicheng"', 'profile = "zibo"')
+    else:                     # the same workbook now read as a named township's ledger
+        text = text.replace('path = "ledger.xlsx"\n', 'path = "ledger.xlsx"\n[[ledger.townships]]\n'
+                            'name = "坛山街道"\npath = "ledger.xlsx"\n')
+    (tmp_path / "d" / "jiesu.toml").write_text(text, encoding="utf-8")
+    before = rows_of(path)
+    report = run_cycle(config.load(tmp_path / "d" / "jiesu.toml"), now=clock.parse_now("2026-11-02T12:10", "Asia/Shanghai"))
+    assert report.rows == len(ROWS)
+    if change == "profile":
+        assert [r["应办结时限"] for r in rows_of(path)] != [r["应办结时限"] for r in before]
