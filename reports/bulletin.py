@@ -204,22 +204,41 @@ def chart_pngs(bulletin: Bulletin, dpi: int = 110, compress_level: int = 6) -> d
 
 @dataclass(frozen=True)
 class HtmlTable:
-    """A table as the templates print it: header texts and rows of display strings."""
+    """A table as the templates print it: header texts and rows of display strings; widths (percent of the
+    table, one per column) when the page lays it out with fixed column widths (the PDF), else empty."""
     headers: list
     rows: list
+    widths: tuple = ()
 
 
-def html_tables(bulletin: Bulletin) -> dict[str, HtmlTable]:
-    """The tables for HTML (PDF and dashboard); 承办单位指标 keeps the columns that fit a landscape page."""
+def column_widths(headers, rows) -> tuple[float, ...]:
+    """Each column's share of the table width (percent) in proportion to its widest text (CJK counts 2)
+    plus the cell padding: what automatic table layout gives a full-width table, without measuring every
+    cell twice (WeasyPrint's auto layout was ~1 s of a monthly bulletin's PDF)."""
+    widest = [_width(h) for h in headers]
+    for row in rows:
+        for j, v in enumerate(row):
+            w = _width(v)
+            if w > widest[j]:
+                widest[j] = w
+    need = [w + 2 for w in widest]  # ~1.5 mm padding each side, about one Latin character
+    total = sum(need) or 1
+    return tuple(round(100 * w / total, 2) for w in need)
+
+
+def html_tables(bulletin: Bulletin, widths: bool = False) -> dict[str, HtmlTable]:
+    """The tables for HTML (PDF and dashboard); 承办单位指标 keeps the columns that fit a landscape page;
+    widths=True adds each column's width for a fixed table layout (the PDF)."""
     tables = bulletin.tables()
     labels = {m.name: m.label for m in METRIC_BY_NAME.values()}
     tables["承办单位指标"] = tables["承办单位指标"][[labels[c] for c in COMPACT_UNIT_COLUMNS]]
     out = {}
     for name, t in tables.items():
         frame = t.reset_index() if t.index.name else t
-        out[name] = HtmlTable([str(c) for c in frame.columns],
-                              [["" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v) for v in row]
-                               for row in frame.itertuples(index=False)])
+        headers = [str(c) for c in frame.columns]
+        rows = [["" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v) for v in row]
+                for row in frame.itertuples(index=False)]
+        out[name] = HtmlTable(headers, rows, column_widths(headers, rows) if widths else ())
     return out
 
 
@@ -237,7 +256,7 @@ def bulletin_html(bulletin: Bulletin, pngs: dict[str, bytes] | None = None) -> s
     charts = {k: "data:image/png;base64," + base64.b64encode(v).decode() for k, v in pngs.items()}
     return _jinja().get_template("reports/bulletin.html.j2").render(
         title=bulletin.title, period=bulletin.period.label, as_of=f"{bulletin.as_of:%Y-%m-%d %H:%M}",
-        tables=html_tables(bulletin), charts=charts)
+        tables=html_tables(bulletin, widths=True), charts=charts)
 
 
 def write_pdf(bulletin: Bulletin, path) -> Path:
