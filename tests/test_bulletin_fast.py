@@ -34,3 +34,19 @@ gc.disable()                                     # nothing collects it before ex
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert marker.read_text() == "done\ndone\n"
+
+
+def test_no_full_collections_while_making_a_bulletin_then_thresholds_back():
+    import gc
+
+    import pytest
+
+    from reports import bulletin
+    before = gc.get_threshold()
+    with bulletin._no_full_collections():
+        inside = gc.get_threshold()
+    assert inside[:2] == before[:2] and inside[2] >= 10**9
+    assert gc.get_threshold() == before
+    with pytest.raises(ZeroDivisionError), bulletin._no_full_collections():
+        1 / 0
+    assert gc.get_threshold() == before
