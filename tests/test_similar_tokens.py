@@ -75,3 +75,21 @@ def test_prefix_dict_read_from_jiebas_cache_is_the_one_jieba_builds(tmp_path):
     damaged = jieba.Tokenizer()
     damaged.tmp_dir = str(tmp_path)
     assert not similar._load_prefix_dict(damaged) and not damaged.initialized
+
+
+_HAN = st.text(alphabet=st.sampled_from(list("路灯损坏了供水管道破裂自来水企业补贴高新技术的一二三第号反映停电排污许可证")
+                                       + list("abcXYZ0123456789+#&._%-")), min_size=1, max_size=40)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_HAN)
+def test_han_block_cut_is_jiebas(block):
+    assert similar._cut_han(block) == jieba.lcut(block, HMM=False)
+
+
+def test_han_block_cut_is_jiebas_on_a_ledgers_requests():
+    texts = synth_texts(3000, np.random.default_rng(5))
+    blocks = {b for t in texts for b in jieba.re_han_default.split(t) if b and jieba.re_han_default.match(b)}
+    assert len(blocks) > 1000
+    for block in blocks:
+        assert similar._cut_han(block) == jieba.lcut(block, HMM=False), block
