@@ -196,9 +196,14 @@ def _buckets(X: csr_matrix, seed: int = 0) -> list[np.ndarray]:
     if n <= 2 * BUCKET_SIZE:
         return [np.arange(n)]
     from sklearn.cluster import MiniBatchKMeans
+    from threadpoolctl import threadpool_limits
     k = max(2, n // BUCKET_SIZE)
-    labels = MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=1, batch_size=4096,
-                             max_iter=20).fit_predict(X)
+    # One OpenMP thread: the batches are small, so threads mostly wait on each other (4x slower on a busy
+    # 2-core machine), and the inertia sums (which decide when k-means stops) no longer depend on the
+    # machine's core count, so a month's buckets are the same everywhere.
+    with threadpool_limits(1, user_api="openmp"):
+        labels = MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=1, batch_size=4096,
+                                 max_iter=20).fit_predict(X)
     out = []
     for b in range(k):
         rows = np.flatnonzero(labels == b)
