@@ -107,7 +107,8 @@ def _build(frames: Frames, period: Period, *, profile, calendar, as_of, units, t
     done(STEPS[1])
     monthly = trend(t, trend_months(period), **common)
     done(STEPS[2])
-    cats = breakdown(t, period, "category")
+    # breakdown prepares its input again (row by row); only the period's rows can count, so only they go in.
+    cats = breakdown(t[period.contains(t["received"])], period, "category")
     done(STEPS[3])
     labels = dict(profile.milestone_labels)
     lit = _in_period(frames.lights, "at", period, as_of)

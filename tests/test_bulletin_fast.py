@@ -50,3 +50,17 @@ def test_no_full_collections_while_making_a_bulletin_then_thresholds_back():
     with pytest.raises(ZeroDivisionError), bulletin._no_full_collections():
         1 / 0
     assert gc.get_threshold() == before
+
+
+def test_categories_from_the_periods_rows_are_breakdowns_of_the_whole_ledger():
+    from bench.bench_bulletin import synth_frames
+    from bench.bench_metrics import WeekdayCalendar
+    from domain.metrics import Period, breakdown
+    from profiles import load
+    from reports import bulletin
+    frames = synth_frames(3000, seed=4)
+    for when in ("2026-03", "2026Q2"):
+        period = Period.parse(when)
+        b = bulletin.build(frames, period, profile=load("gangnan"), calendar=WeekdayCalendar(), themes=False)
+        want = breakdown(frames.tickets, period, "category")
+        assert len(want) > 1 and b.categories.equals(want)
