@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -152,6 +153,7 @@ def write_xlsx(bulletin: Bulletin, path) -> Path:
     head_fill = PatternFill("solid", fgColor="D9E1F2")
     # One style object per variant, shared by every cell: openpyxl hashes each new one into its style table.
     top, top_wrap = Alignment(vertical="top", wrap_text=False), Alignment(vertical="top", wrap_text=True)
+    body_styles = {}  # wrapped? -> the style array of a body cell with the border and that alignment
     wb = Workbook()
     wb.remove(wb.active)
     for name, table in bulletin.tables().items():
@@ -172,9 +174,17 @@ def write_xlsx(bulletin: Bulletin, path) -> Path:
                 v = None if v is None or (isinstance(v, float) and pd.isna(v)) else v
                 v = v.item() if hasattr(v, "item") else v
                 c = ws.cell(i, j, v)
-                c.border = border
                 w = _width(v)
-                c.alignment = top_wrap if w > 40 else top
+                styled = body_styles.get(w > 40)
+                if styled is not None and not c.has_style:
+                    # The style ids of a cell already styled alike: assigning style objects hashes them
+                    # anew for every cell (half of the sheet's time); a date's number format is kept.
+                    c._style = copy(styled)
+                else:
+                    c.border = border
+                    c.alignment = top_wrap if w > 40 else top
+                    if c.number_format == "General":
+                        body_styles[w > 40] = c._style
                 widths[j - 1] = max(widths[j - 1], min(w, 60))
         if frame.empty:
             ws.cell(4, 1, "本期无")

@@ -64,3 +64,34 @@ def test_categories_from_the_periods_rows_are_breakdowns_of_the_whole_ledger():
         b = bulletin.build(frames, period, profile=load("gangnan"), calendar=WeekdayCalendar(), themes=False)
         want = breakdown(frames.tickets, period, "category")
         assert len(want) > 1 and b.categories.equals(want)
+
+
+def test_xlsx_body_cells_keep_border_alignment_and_date_formats(tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    from bench.bench_bulletin import synth_frames
+    from bench.bench_metrics import WeekdayCalendar
+    from domain.metrics import Period
+    from profiles import load
+    from reports import bulletin
+    b = bulletin.build(synth_frames(2000, seed=6), Period.parse("2026-03"), profile=load("gangnan"),
+                       calendar=WeekdayCalendar())
+    b.lights = b.lights.head(3).copy()
+    b.lights["亮灯时间"] = [dt.datetime(2026, 3, d, 9, 30) for d in (2, 3, 4)]  # real dates, not text
+    wb = openpyxl.load_workbook(bulletin.write_xlsx(b, tmp_path / "b.xlsx"))
+    body = 0
+    for ws in wb:
+        for row in ws.iter_rows(min_row=4):
+            for c in row:
+                if c.value is None:
+                    continue
+                body += 1
+                assert c.border.left.style == "thin" and c.border.bottom.color.rgb.endswith("808080"), c
+                assert c.alignment.vertical == "top"
+                assert bool(c.alignment.wrap_text) == (bulletin._width(c.value) > 40), c
+    assert body > 500
+    dates = [r[4] for r in wb["亮灯明细"].iter_rows(min_row=4, values_only=False)]
+    assert [c.value for c in dates] == [dt.datetime(2026, 3, d, 9, 30) for d in (2, 3, 4)]
+    assert all(c.is_date and c.number_format != "General" for c in dates)
