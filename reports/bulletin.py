@@ -1,6 +1,7 @@
 """The periodic bulletin (一月一通报): tables from domain.metrics, written as a print-ready xlsx and a PDF with charts."""
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 from copy import copy
 from dataclasses import dataclass, field
@@ -80,12 +81,23 @@ def _no_full_collections():
     object (~1 s in all). Young cycles are still collected; older garbage waits for the next full
     collection after the bulletin (peak memory ~7% higher). The thresholds are restored afterwards."""
     import gc
-    before = gc.get_threshold()
-    gc.set_threshold(before[0], before[1], 1_000_000_000)
+    with _gc_lock:  # bulletins built at once in two threads (web pages): the last one out restores
+        if not _gc_saved:
+            _gc_saved.append(gc.get_threshold())
+            gc.set_threshold(_gc_saved[0][0], _gc_saved[0][1], 1_000_000_000)
+        _gc_users[0] += 1
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        with _gc_lock:
+            _gc_users[0] -= 1
+            if not _gc_users[0]:
+                gc.set_threshold(*_gc_saved.pop())
+
+
+_gc_lock = threading.Lock()
+_gc_saved: list[tuple[int, ...]] = []   # the thresholds before the first bulletin still being made
+_gc_users = [0]                         # bulletins being made now
 
 
 def build(frames: Frames, period: Period, *, profile, calendar, as_of=None, units=None,

@@ -50,6 +50,14 @@ def test_no_full_collections_while_making_a_bulletin_then_thresholds_back():
     with pytest.raises(ZeroDivisionError), bulletin._no_full_collections():
         1 / 0
     assert gc.get_threshold() == before
+    # two bulletins at once (two web requests), leaving in either order: the last one out restores
+    first, second = bulletin._no_full_collections(), bulletin._no_full_collections()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert gc.get_threshold()[2] >= 10**9
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == before
 
 
 def test_categories_from_the_periods_rows_are_breakdowns_of_the_whole_ledger():
