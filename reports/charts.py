@@ -5,12 +5,11 @@ import io
 from functools import lru_cache
 
 import matplotlib
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")  # no display on servers; must precede pyplot
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-
-from domain.metrics import METRIC_BY_NAME, rate  # noqa: E402
+from domain.metrics import METRIC_BY_NAME, rate
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans SC", "WenQuanYi Zen Hei", "Source Han Sans SC")
 MAIN_RATES = ("on_time_rate", "first_contact_rate", "resolution_rate", "satisfaction_rate")
@@ -32,13 +31,22 @@ def cjk_font() -> str:
 
 def style() -> None:
     """CJK text, a minus sign the font has, and TrueType (Type 42) embedding so PDF text can be extracted."""
-    plt.rcParams.update({"font.family": cjk_font(), "axes.unicode_minus": False, "pdf.fonttype": 42,
-                         "font.size": 10})
+    matplotlib.rcParams.update({"font.family": cjk_font(), "axes.unicode_minus": False, "pdf.fonttype": 42,
+                                "font.size": 10})
+
+
+def _new_figure(size=(11.69, 8.27)) -> Figure:
+    """A figure drawn by Agg, outside pyplot: no global figure list to import, keep or close (servers have
+    no display anyway)."""
+    style()
+    fig = Figure(figsize=size)
+    FigureCanvasAgg(fig)
+    return fig
 
 
 def _figure(title: str, size=(11.69, 8.27)):
-    style()
-    fig, ax = plt.subplots(figsize=size)
+    fig = _new_figure(size)
+    ax = fig.subplots()
     ax.set_title(title, fontsize=14)
     return fig, ax
 
@@ -60,8 +68,8 @@ def trend_chart(trend, title: str = "受理与办结趋势(按月)"):
 def rates_chart(units, targets: dict, names=MAIN_RATES, title: str = "各承办单位指标完成情况"):
     """One panel per rate: each unit's percentage as a bar, the profile's target as a dashed line;
     a 0/0 rate is shown as "—", not as 0%."""
-    style()
-    fig, axes = plt.subplots(len(names), 1, figsize=(11.69, 8.27), sharex=True, squeeze=False)
+    fig = _new_figure()
+    axes = fig.subplots(len(names), 1, sharex=True, squeeze=False)
     fig.suptitle(title, fontsize=14)
     labels = [str(u) for u in units.index]
     for ax, name in zip(axes[:, 0], names):
@@ -114,9 +122,8 @@ def categories_chart(categories, top: int = 10, title: str = "诉求类别(前�
 
 
 def png(fig, dpi: int = 100, compress_level: int = 6) -> bytes:
-    """The figure as PNG bytes (closed afterwards, so long runs do not keep figures alive); compress_level
-    1 is for PNGs that are decoded again at once (WeasyPrint re-encodes every image it embeds)."""
+    """The figure as PNG bytes; compress_level 1 is for PNGs that are decoded again at once (WeasyPrint
+    re-encodes every image it embeds)."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, pil_kwargs={"compress_level": compress_level})
-    plt.close(fig)
     return buf.getvalue()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from math import log
 from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
@@ -30,8 +31,31 @@ DENSE_MAX = 25_000_000  # entries (100 MB of float32) of a bucket's dense transp
 def _jieba():
     import jieba
     jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
-    jieba.initialize()
+    if not _load_prefix_dict(jieba.dt):
+        jieba.initialize()  # builds the prefix dict and writes jieba's cache file for the next process
     return jieba
+
+
+def _load_prefix_dict(dt) -> bool:
+    """Fills a jieba tokenizer from jieba's own cache file (tempdir/jieba.cache, written by jieba.initialize)
+    exactly as initialize() would; False when there is none yet. jieba reads it with marshal.load on the
+    open file, which pulls it in tiny pieces (~1.5 s); marshal.loads on the whole bytes takes ~0.3 s."""
+    import marshal
+    import os
+    import tempfile
+    if dt.initialized or dt.dictionary is not None:  # a custom dictionary keeps jieba's own loading
+        return dt.initialized
+    path = os.path.join(dt.tmp_dir or tempfile.gettempdir(), dt.cache_file or "jieba.cache")
+    try:
+        with open(path, "rb") as f:
+            freq, total = marshal.loads(f.read())
+    except (OSError, ValueError, EOFError, TypeError):
+        return False
+    if not isinstance(freq, dict) or not freq:
+        return False
+    with dt.lock:
+        dt.FREQ, dt.total, dt.initialized = freq, total, True
+    return True
 
 
 # Tokens per jieba block (a run of Chinese/Latin/digits, or the text between): jieba cuts each block on its
@@ -40,12 +64,60 @@ _BLOCKS: dict[str, tuple[list[str], list[str]]] = {}
 _BLOCKS_MAX = 200_000  # bounded, so a long-running scheduler does not grow without end
 
 
+_ENG = re.compile("[a-zA-Z0-9]")  # jieba's re_eng: single Latin letters and digits are joined into one word
+
+
+def _cut_han(block: str) -> list[str]:
+    """jieba's precise cut without HMM (Tokenizer.__cut_DAG_NO_HMM, what lcut(block, HMM=False) runs) of one
+    block of 汉字/Latin/digits: the same dictionary words ending at each position (get_DAG), the same route
+    (calc: the same sums in the same order, ties to the later end as jieba's max over (score, end) tuples),
+    the same joining of single Latin letters and digits; one pass from the right instead of a DAG dict,
+    generators and a second dictionary lookup per word."""
+    dt = _jieba().dt
+    freq = dt.FREQ
+    logtotal = log(dt.total)
+    n = len(block)
+    score, end = [0.0] * (n + 1), [0] * (n + 1)
+    score[n] = 0  # jieba's route[N] = (0, 0)
+    for idx in range(n - 1, -1, -1):
+        best = best_x = None
+        i, f = idx, freq.get(block[idx])
+        while f is not None:  # block[idx:i + 1] is a prefix of some dictionary word
+            if f:  # ... and a word itself: log(f) - logtotal, as calc's log(FREQ.get(w) or 1) - logtotal
+                s = log(f) - logtotal + score[i + 1]
+                if best is None or s > best or (s == best and i > best_x):
+                    best, best_x = s, i
+            i += 1
+            if i >= n:
+                break
+            f = freq.get(block[idx:i + 1])
+        if best is None:  # no word starts here: the character alone, log(1) - logtotal
+            best, best_x = log(1) - logtotal + score[idx + 1], idx
+        score[idx], end[idx] = best, best_x
+    words, buf, x = [], "", 0
+    while x < n:
+        y = end[x] + 1
+        w = block[x:y]
+        if len(w) == 1 and _ENG.match(w):
+            buf += w
+        else:
+            if buf:
+                words.append(buf)
+                buf = ""
+            words.append(w)
+        x = y
+    if buf:
+        words.append(buf)
+    return words
+
+
 def _block_tokens(block: str) -> tuple[list[str], list[str]]:
     """(words, characters of multi-character words) of one jieba block, cached."""
     got = _BLOCKS.get(block)
     if got is None:
-        words = [w for w in _jieba().lcut(block, HMM=False)
-                 if w not in STOP_WORDS and _WORD.match(w) and not _DIGITS.match(w)]
+        jieba = _jieba()
+        cut = _cut_han(block) if jieba.re_han_default.match(block) else jieba.lcut(block, HMM=False)
+        words = [w for w in cut if w not in STOP_WORDS and _WORD.match(w) and not _DIGITS.match(w)]
         got = (words, [c for w in words if len(w) > 1 for c in w if c >= "\u4e00"])
         if len(_BLOCKS) < _BLOCKS_MAX:
             _BLOCKS[block] = got
@@ -124,9 +196,14 @@ def _buckets(X: csr_matrix, seed: int = 0) -> list[np.ndarray]:
     if n <= 2 * BUCKET_SIZE:
         return [np.arange(n)]
     from sklearn.cluster import MiniBatchKMeans
+    from threadpoolctl import threadpool_limits
     k = max(2, n // BUCKET_SIZE)
-    labels = MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=1, batch_size=4096,
-                             max_iter=20).fit_predict(X)
+    # One OpenMP thread: the batches are small, so threads mostly wait on each other (4x slower on a busy
+    # 2-core machine), and the inertia sums (which decide when k-means stops) no longer depend on the
+    # machine's core count, so a month's buckets are the same everywhere.
+    with threadpool_limits(1, user_api="openmp"):
+        labels = MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=1, batch_size=4096,
+                                 max_iter=20).fit_predict(X)
     out = []
     for b in range(k):
         rows = np.flatnonzero(labels == b)

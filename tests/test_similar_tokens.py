@@ -59,3 +59,37 @@ def test_bucket_pairs_without_room_for_a_dense_transpose_are_the_same(monkeypatc
     sparse = similar._pairs_above(X, rows, similar.THRESHOLD)
     assert len(dense[0]) > 0
     assert np.array_equal(dense[0], sparse[0]) and np.array_equal(dense[1], sparse[1])
+
+
+def test_prefix_dict_read_from_jiebas_cache_is_the_one_jieba_builds(tmp_path):
+    built, fast = jieba.Tokenizer(), jieba.Tokenizer()
+    built.tmp_dir = fast.tmp_dir = str(tmp_path)
+    assert not similar._load_prefix_dict(fast)         # no cache file yet: jieba's own loading builds it
+    built.initialize()                                   # builds the dict and writes tmp_path/jieba.cache
+    assert (tmp_path / "jieba.cache").is_file()
+    assert similar._load_prefix_dict(fast) and fast.initialized
+    assert fast.total == built.total and fast.FREQ == built.FREQ
+    text = "高新区第12号企业反映:园区自来水管爆裂停水,无法生产,请抢修供水管道。"
+    assert fast.lcut(text, HMM=False) == built.lcut(text, HMM=False)
+    (tmp_path / "jieba.cache").write_bytes(b"not marshal")  # a damaged cache: jieba's own loading again
+    damaged = jieba.Tokenizer()
+    damaged.tmp_dir = str(tmp_path)
+    assert not similar._load_prefix_dict(damaged) and not damaged.initialized
+
+
+_HAN = st.text(alphabet=st.sampled_from(list("路灯损坏了供水管道破裂自来水企业补贴高新技术的一二三第号反映停电排污许可证")
+                                       + list("abcXYZ0123456789+#&._%-")), min_size=1, max_size=40)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_HAN)
+def test_han_block_cut_is_jiebas(block):
+    assert similar._cut_han(block) == jieba.lcut(block, HMM=False)
+
+
+def test_han_block_cut_is_jiebas_on_a_ledgers_requests():
+    texts = synth_texts(3000, np.random.default_rng(5))
+    blocks = {b for t in texts for b in jieba.re_han_default.split(t) if b and jieba.re_han_default.match(b)}
+    assert len(blocks) > 1000
+    for block in blocks:
+        assert similar._cut_han(block) == jieba.lcut(block, HMM=False), block
