@@ -54,3 +54,77 @@ def test_header_problems_still_refused():
         grid_from_values("台账", [[" ", ""], ["A1"]])
     with pytest.raises(LedgerError, match="表头重复"):
         grid_from_values("台账", [["编号", "编号"], ["A1", "A2"]])
+
+
+# -- read_many: several ledgers at once -------------------------------------------------------------
+def _spreadsheets(server, n, rows=30):
+    """n spreadsheets shaped like township ledgers (a 台账 with rows, the first with a 承办单位 too)."""
+    keys = []
+    for t in range(n):
+        sheets = {"台账": [["记录标识", "所属镇街", "诉求企业", "办理轮次"]]
+                  + [[f"R{t:02d}{i:04d}", f"镇街{t:02d}", f"企业{i}", "" if i % 3 else "1"] for i in range(rows)]}
+        if t == 0:
+            sheets["承办单位"] = [["单位名称"], ["区住建局"]]
+        keys.append(server.model.create(f"镇街{t:02d}", sheets).id)
+    return keys
+
+
+def _gsheets(server, key, client=None):
+    from connector.gsheets import GSheetsLedger
+    from connector.http import open_client
+    return GSheetsLedger(client or open_client(api_base=server.url), key)
+
+
+JOB_SHEETS, JOB_OPTIONAL = ["台账"], ("承办单位", "工作日历")
+
+
+def test_read_many_equals_the_plain_loop_with_one_client_shared_by_every_thread():
+    from connector import read_many
+    from connector.http import open_client
+    from connector.sheets_server import serve_in_thread
+    with serve_in_thread(latency=0.02) as server:
+        keys = _spreadsheets(server, 10)
+        plain = [_gsheets(server, k).read(JOB_SHEETS, JOB_OPTIONAL) for k in keys]
+        shared = open_client(api_base=server.url)  # as `jiesu` commands share one client between ledgers
+        jobs = [(_gsheets(server, k, shared), JOB_SHEETS, JOB_OPTIONAL) for k in keys]
+        server.reset_counts()
+        got = read_many(jobs, workers=5)
+        assert got == plain
+        assert [sorted(s.grids) for s in got[:2]] == [["台账", "承办单位"], ["台账"]]
+        assert server.peak_in_flight > 1  # the reads did overlap
+        # every request went out once and was counted once, from whichever thread sent it
+        assert shared.http_client.request_count == server.total() == 20, dict(server.counts)
+        server.reset_counts()
+        assert read_many(jobs, workers=1) == plain  # the plain loop (metadata now cached)
+        assert server.peak_in_flight == 1 and server.total() == 10
+
+
+def test_read_many_raises_the_first_error_in_job_order_after_every_read(sheets_server, tmp_path):
+    from connector import read_many
+    from connector.base import LedgerError
+    keys = _spreadsheets(sheets_server, 3)
+    no_sheet = (_gsheets(sheets_server, keys[1]), ["督办记录"], ())
+    no_spreadsheet = (_gsheets(sheets_server, "1" + "x" * 43), ["台账"], ())
+    last = (_gsheets(sheets_server, keys[2]), ["台账"], ())
+    for jobs, message in (([no_sheet, no_spreadsheet, last], "缺少工作表「督办记录」"),
+                          ([no_spreadsheet, no_sheet, last], "找不到 Google 表格")):
+        sheets_server.reset_counts()
+        with pytest.raises(LedgerError, match=message):
+            read_many(jobs, workers=3)
+        assert any(keys[2] in r.path and r.kind == "values.batchGet" for r in sheets_server.log)  # still read
+
+
+def test_read_many_reads_xlsx_ledgers_in_threads(tmp_path):
+    from connector import open_ledger, read_many
+    from connector.base import LedgerError
+    from ledgers import make_workbook, request
+    paths = [make_workbook(tmp_path / f"{t}.xlsx", [request(诉求企业=f"企业{t}-{i}") for i in range(t + 2)])
+             for t in range(3)]
+    jobs = [(open_ledger("xlsx", path=p), ["台账"], ("承办单位", "派单目录")) for p in paths]
+    plain = [led.read(s, o) for led, s, o in jobs]
+    assert read_many(jobs, workers=3) == plain
+    assert [len(s["台账"].rows) for s in plain] == [2, 3, 4]
+    missing = (open_ledger("xlsx", path=tmp_path / "无此文件.xlsx"), ["台账"], ())
+    with pytest.raises(LedgerError, match="找不到文件"):
+        read_many(jobs[:1] + [missing] + jobs[1:], workers=2)
+    assert read_many([], workers=4) == []
