@@ -1,4 +1,5 @@
-"""The ledger read path: grid_from_values' fast path against the plain per-cell one."""
+"""The ledger read path: grid_from_values' fast path against the plain per-cell one, read_many, and the local
+Sheets server answering reads without rendering cells that need none."""
 import datetime as dt
 
 import pytest
@@ -6,6 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from connector.base import LedgerError, Row, _data_rows, grid_from_values
+from connector.sheets_server import Model, cells
+from connector.sheets_server.a1 import Bounds
+from connector.sheets_server.values_api import _trim, value_range
 
 # Cells as either backend may hand them over: text (blank, whitespace-only, padded), numbers, booleans,
 # dates and times (xlsx), None; bool and int mixed in so the fast path meets rows it must refuse.
@@ -128,3 +132,27 @@ def test_read_many_reads_xlsx_ledgers_in_threads(tmp_path):
     with pytest.raises(LedgerError, match="找不到文件"):
         read_many(jobs[:1] + [missing] + jobs[1:], workers=2)
     assert read_many([], workers=4) == []
+
+
+# -- the local Sheets server's values.get: rows that render as stored are passed through -----------------
+STORED = (st.none() | st.sampled_from(["", "投诉", "007"]) | st.integers(-10**16, 10**16) | st.booleans()
+          | st.floats(allow_nan=False, allow_infinity=False) | st.sampled_from([2.0, 1e15, 0.1])
+          | st.sampled_from([cells.DateValue(46024, "2026-1-2"), cells.DateValue(46024.5, "2026-1-2 12:00")])
+          | st.sampled_from([cells.Formula("=1+1"), cells.Formula("=A1*2"), cells.Formula("=B9/0")]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=st.lists(st.lists(STORED, max_size=6), max_size=8),
+       render=st.sampled_from(["FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA"]),
+       dates=st.sampled_from(["SERIAL_NUMBER", "FORMATTED_STRING"]))
+def test_server_renders_like_the_per_cell_path(rows, render, dates):
+    ss = Model().create("x", {"S": []}, rows=10, cols=8)
+    sheet = ss.sheet("S")
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            sheet.set_cell(r, c, v)
+    got = value_range(ss, "S", {"valueRenderOption": render, "dateTimeRenderOption": dates}).get("values", [])
+    want = _trim([[cells.render(v, render, dates, sheet.evaluate) for v in row]
+                  for row in sheet.block(Bounds(0, 0, 10, 8))])
+    assert got == want
+    assert [[type(v) for v in r] for r in got] == [[type(v) for v in r] for r in want]
