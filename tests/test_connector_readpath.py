@@ -156,3 +156,35 @@ def test_server_renders_like_the_per_cell_path(rows, render, dates):
                   for row in sheet.block(Bounds(0, 0, 10, 8))])
     assert got == want
     assert [[type(v) for v in r] for r in got] == [[type(v) for v in r] for r in want]
+
+
+# -- the server in a child process (the cycle bench's stand-in for Google's machines) ------------------
+def build_two(model, rows):
+    """Runs in the server process: two small ledgers; their ids go back to the parent."""
+    return [model.create(f"镇街{t}", {"台账": [["记录标识", "诉求企业"]] + [[f"R{t}{i}", f"企业{i}"]
+                                                                          for i in range(rows)]}).id
+            for t in range(2)]
+
+
+def refuse(model):
+    raise ValueError("没有这种表")
+
+
+def test_server_process_serves_what_its_setup_built_and_obeys_its_control_calls():
+    from connector.sheets_server.process import RemoteError, ServerProcess
+    with ServerProcess(build_two, (4,)) as server:
+        keys = server.built
+        led = _gsheets(server, keys[1])
+        assert [r.values for r in led.read(["台账"])["台账"].rows][-1] == ("R13", "企业3")
+        assert server.counts == {"spreadsheets.get": 1, "values.batchGet": 1}
+        server.person(keys[1]).type("台账", "B5", "新企业")
+        assert led.read(["台账"])["台账"].rows[-1].values == ("R13", "新企业")
+        assert server.person(keys[1]).values("台账")[4] == ["R13", "新企业"]
+        server.reset_counts()
+        assert server.total() == 0 and server.cpu() > 0
+        with pytest.raises(RemoteError, match="not found"):
+            server.person("1nope").type("台账", "A1", "x")
+        proc = server._proc
+    assert proc.exitcode == 0
+    with pytest.raises(RemoteError, match="没有这种表"):
+        ServerProcess(refuse)
