@@ -188,3 +188,18 @@ def test_server_process_serves_what_its_setup_built_and_obeys_its_control_calls(
     assert proc.exitcode == 0
     with pytest.raises(RemoteError, match="没有这种表"):
         ServerProcess(refuse)
+
+
+def test_one_paced_client_shared_by_threads_stays_under_the_quota(sheets_server):
+    from connector import read_many
+    from connector.http import open_client
+    keys = _spreadsheets(sheets_server, 6, rows=3)
+    sheets_server.quota.per_minute, sheets_server.quota.window = 8, 0.5
+    try:
+        shared = open_client(api_base=sheets_server.url, per_minute=4, window=0.5)
+        got = read_many([(_gsheets(sheets_server, k, shared), ["台账"], ()) for k in keys], workers=4)
+        assert [s["台账"].rows[-1].values[0] for s in got] == [f"R{t:02d}0002" for t in range(6)]
+        assert sheets_server.quota.rejected == 0 and shared.http_client.retry_count == 0
+        assert shared.http_client.request_count == 12
+    finally:
+        sheets_server.quota.per_minute = None
