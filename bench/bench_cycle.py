@@ -63,7 +63,7 @@ def _read_path(cfg, server) -> None:
         server.latency = round_trip
         where = f"with a {round_trip * 1000:.0f} ms round trip" if round_trip else "local server, no round trip"
         figures = []
-        for label, workers in (("sequential", 1), ("read_many(workers=4)", 4)):
+        for label, workers in (("sequential", 1), ("read_many(workers=4)", 4), ("workers=8", 8)):
             server.reset_counts()
             snaps, wall, cpu = _timed(lambda: read_many(jobs(), workers=workers))
             figures.append(f"{label} {wall:.2f} s wall, {cpu:.2f} s CPU")
