@@ -1,6 +1,7 @@
 """One full sync cycle for a district of 20 township ledgers with 100,000 rows in all (Google backend against
-the local Sheets server): time and requests per spreadsheet, first sight and steady state, beside a naive
-per-row cycle measured on a sample in the same run."""
+the local Sheets server, run in its own process as Google's machines would be): time, CPU and requests per
+spreadsheet, first sight and steady state; the read path on its own (sequential and read_many, with and
+without a Google-like round trip); beside a naive per-row cycle measured on a sample in the same run."""
 import os
 import tempfile
 import time
@@ -8,14 +9,20 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import config
-from connector.sheets_server import serve_in_thread
+from connector import ledger_for, read_many
+from connector.sheets_server.process import ServerProcess
 from jobs import clock
 from jobs.cycle import run_cycle
-from sheets_schema import LEDGER, UNITS_SHEET
+from sheets_schema import (CALENDAR_SHEET, DISPATCH_SHEET, KNOWLEDGE_SHEET, LEDGER, SUPERVISION_SHEET,
+                           UNITS_SHEET)
 
 TOWNSHIPS = int(os.environ.get("JIESU_BENCH_TOWNSHIPS", "20"))
 ROWS = int(os.environ.get("JIESU_BENCH_ROWS", "100000"))
 HEAD = list(LEDGER.headers)
+# What the cycle's read_all asks of every ledger: its 台账 plus the district sheets it may hold.
+OPTIONAL = (UNITS_SHEET.name, DISPATCH_SHEET.name, CALENDAR_SHEET.name, KNOWLEDGE_SHEET.name,
+            SUPERVISION_SHEET.name)
+ROUND_TRIP = 0.25  # seconds: a batchGet at Google waits 200-500 ms on the network
 
 
 def _row(t: int, i: int) -> list:
@@ -29,16 +36,48 @@ def _row(t: int, i: int) -> list:
     return [rec.get(h, "") for h in HEAD]
 
 
+def build_district(model, townships: int, per: int) -> dict[str, str]:
+    """Runs in the server process: one spreadsheet per township; returns {township: spreadsheet key}."""
+    keys = {}
+    units = [list(UNITS_SHEET.headers), ["区住建局", "区直部门", "", "王伟", "13905321234", "a@b.gov.cn"]]
+    for t in range(townships):
+        sheets = {"台账": [HEAD] + [_row(t, i) for i in range(per)]}
+        if t == 0:
+            sheets["承办单位"] = units
+        keys[f"镇街{t:02d}"] = model.create(f"镇街{t:02d}台账", sheets, rows=per + 10, cols=len(HEAD)).id
+    return keys
+
+
+def _timed(fn):
+    wall, cpu = time.perf_counter(), time.process_time()
+    out = fn()
+    return out, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def _read_path(cfg, server) -> None:
+    """Read every township ledger as the cycle does (fresh Ledger objects, so metadata is fetched too)."""
+    def jobs():
+        return [(ledger_for(cfg.ledger, s), [s.worksheet or LEDGER.name], OPTIONAL) for s in cfg.ledger.sources()]
+
+    for round_trip in (0.0, ROUND_TRIP):
+        server.latency = round_trip
+        where = f"with a {round_trip * 1000:.0f} ms round trip" if round_trip else "local server, no round trip"
+        figures = []
+        for label, workers in (("sequential", 1), ("read_many(workers=4)", 4), ("workers=8", 8)):
+            server.reset_counts()
+            snaps, wall, cpu = _timed(lambda: read_many(jobs(), workers=workers))
+            figures.append(f"{label} {wall:.2f} s wall, {cpu:.2f} s CPU")
+        print(f"read path, {where}: {TOWNSHIPS} ledgers ({server.total()} requests): " + "; ".join(figures))
+    server.latency = 0.0
+    grids = [g for snap in snaps for g in snap.grids.values()]
+    _, wall, _ = _timed(lambda: [g.digest() for g in grids])
+    print(f"  Grid.digest() of every worksheet read: {wall:.2f} s for {sum(len(g.rows) for g in grids)} rows")
+
+
 def run():
     per = ROWS // TOWNSHIPS
-    with serve_in_thread() as server, tempfile.TemporaryDirectory() as tmp:
-        keys = {}
-        units = [list(UNITS_SHEET.headers), ["区住建局", "区直部门", "", "王伟", "13905321234", "a@b.gov.cn"]]
-        for t in range(TOWNSHIPS):
-            sheets = {"台账": [HEAD] + [_row(t, i) for i in range(per)]}
-            if t == 0:
-                sheets["承办单位"] = units
-            keys[f"镇街{t:02d}"] = server.model.create(f"镇街{t:02d}台账", sheets, rows=per + 10, cols=len(HEAD)).id
+    with ServerProcess(build_district, (TOWNSHIPS, per)) as server, tempfile.TemporaryDirectory() as tmp:
+        keys = server.built
         lines = "\n".join(f'"{n}" = "{k}"' for n, k in keys.items())
         Path(tmp, "jiesu.toml").write_text(
             f'profile = "gangnan"\n[ledger]\nbackend = "gsheets"\napi_base = "{server.url}"\n'
@@ -54,15 +93,19 @@ def run():
                     person = server.person(k)
                     person.type("台账", f"{chr(ord('A') + HEAD.index('答复时间'))}5", "2026-10-13 09:00")
             server.reset_counts()
-            wall, cpu = time.perf_counter(), time.process_time()
-            report = run_cycle(cfg, now=now)
-            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            served = server.cpu()
+            report, wall, cpu = _timed(lambda: run_cycle(cfg, now=now))
+            served = server.cpu() - served
             if label.startswith("steady"):
                 steady = wall
-            reqs = server.total(exclude_drive=True) - server.counts["spreadsheets.get"]
+            counts = server.counts
+            meta = counts["spreadsheets.get"]
+            reqs = server.total(exclude_drive=True) - meta
             print(f"cycle, {label}: {ROWS} rows in {TOWNSHIPS} ledgers: {wall:.2f} s wall, {cpu:.2f} s CPU "
-                  f"(server included), {reqs / TOWNSHIPS:.1f} requests per spreadsheet; "
-                  f"{len(report.numbered)} numbered, {report.written_cells} cells written, {report.events} events")
+                  f"(server process: {served:.2f} s CPU), {reqs / TOWNSHIPS:.1f} requests per spreadsheet "
+                  f"(+{meta / TOWNSHIPS:.1f} metadata); {len(report.numbered)} numbered, "
+                  f"{report.written_cells} cells written, {report.events} events")
+        _read_path(cfg, server)
         # Naive baseline, same run: a cycle that reads and writes each row with its own requests.
         ws = server.client().open_by_key(keys["镇街00"]).worksheet("台账")
         sample = 50

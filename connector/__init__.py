@@ -1,4 +1,5 @@
 """Ledger connectors: the local .xlsx workbook (embedded default) and Google Sheets through gspread."""
+from connector.parallel import read_many  # noqa: F401  (several ledgers read at once)
 
 
 def ledger_for(ledger_config, township=None, *, service_headers=None, client=None, **options):

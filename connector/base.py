@@ -400,11 +400,34 @@ def grid_from_values(title: str, values: list[list]) -> Grid:
     if dupes:
         raise LedgerError(f"工作表「{title}」表头重复: {'、'.join(dupes)} / duplicate headers in {title!r}: "
                           f"{', '.join(dupes)}")
-    width = len(header)
+    return Grid(title, header, _data_rows(values, len(header)))
+
+
+# Cell types that normalise_value hands back unchanged; a row of only these needs no per-cell call. An int or
+# bool cell is never blank (cell_text gives its digits or True/False), so only all-text rows need a look.
+_NOT_TEXT = frozenset({int, bool})
+_UNCHANGED = frozenset({str}) | _NOT_TEXT
+
+
+def _data_rows(values: list[list], width: int, *, fast: bool = True) -> list[Row]:
+    """The non-blank rows under the header, cut or padded to `width` cells; `fast=False` is the plain
+    per-cell path, kept as the reference the fast one is tested against."""
     rows = []
+    strip = str.strip
     for i, raw in enumerate(values[1:], start=HEADER_ROW + 1):
-        vals = [normalise_value(v) for v in raw[:width]]
+        cut = raw[:width]
+        if fast:
+            kinds = set(map(type, cut))  # C-speed; the Sheets API's rows are all str (see gsheets.READ_PARAMS)
+            if kinds <= _UNCHANGED:
+                # any() stops at the first non-blank cell, usually the first; a text-only row of empty or
+                # whitespace-only cells is blank, as cell_text says.
+                if _NOT_TEXT.isdisjoint(kinds) and not any(map(strip, cut)):
+                    continue
+                vals = tuple(cut)
+                rows.append(Row(i, vals if len(vals) == width else vals + ("",) * (width - len(vals))))
+                continue
+        vals = [normalise_value(v) for v in cut]
         vals += [""] * (width - len(vals))
         if any(cell_text(v) for v in vals):
             rows.append(Row(i, tuple(vals)))
-    return Grid(title, header, rows)
+    return rows

@@ -58,15 +58,16 @@ class RetryHTTPClient(HTTPClient):
         """Stay under per_minute requests in any window (Google: 60 a minute per user) by waiting our turn."""
         if not self.per_minute:
             return
-        with self._lock:
-            while True:
+        while True:
+            with self._lock:
                 now = self._clock()
                 while self._sent and self._sent[0] <= now - self.window:
                     self._sent.popleft()
                 if len(self._sent) < self.per_minute:
                     self._sent.append(now)
                     return
-                self._sleep(self._sent[0] + self.window - now)
+                wait = self._sent[0] + self.window - now
+            self._sleep(wait)  # not holding the lock: other threads sharing this client count and pace meanwhile
 
     def delay(self, attempt: int, retry_after: str | None = None) -> float:
         """Seconds to wait before attempt+1: Retry-After when given, else capped 2^n backoff, full jitter."""

@@ -5,6 +5,7 @@ import collections
 import json
 import re
 import threading
+import time
 import traceback
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
@@ -55,19 +56,35 @@ class RequestRecord:
 class SheetsApp:
     """A Sheets v4 / Drive v3 look-alike over one Model. Call it as a WSGI app."""
 
-    def __init__(self, model: Model | None = None, quota: Quota | None = None):
+    def __init__(self, model: Model | None = None, quota: Quota | None = None, latency: float = 0.0):
         self.model = model or Model()
         self.quota = quota or Quota()
+        self.latency = latency  # seconds each request waits first, standing in for Google's network round trip
         self.counts: collections.Counter = collections.Counter()
         self.log: list[RequestRecord] = []
         self._count_lock = threading.Lock()
+        self.in_flight = 0
+        self.peak_in_flight = 0  # most requests being answered at once since the last reset
 
     def reset_counts(self) -> None:
         with self._count_lock:
             self.counts.clear()
             self.log.clear()
+            self.peak_in_flight = self.in_flight
 
     def __call__(self, environ, start_response):
+        with self._count_lock:
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        try:
+            if self.latency:
+                time.sleep(self.latency)  # outside the model lock: concurrent callers wait side by side
+            return self._answer(environ, start_response)
+        finally:
+            with self._count_lock:
+                self.in_flight -= 1
+
+    def _answer(self, environ, start_response):
         request = Request(environ)
         raw = environ.get("RAW_URI") or environ.get("REQUEST_URI") or quote(request.path)
         path = raw.split("?", 1)[0]

@@ -80,8 +80,8 @@ class RunningServer:
     """A live server: `url`, the `model`, request `counts`/`log`, `quota`, `person(id)`, `client()`."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, model: Model | None = None,
-                 quota: Quota | None = None, quiet: bool = True):
-        self.app = SheetsApp(model, quota)
+                 quota: Quota | None = None, quiet: bool = True, latency: float = 0.0):
+        self.app = SheetsApp(model, quota, latency)
         self._server = make_server(host, port, self.app, threaded=True,
                                    request_handler=QuietHandler if quiet else None)
         self.host, self.port = host, self._server.server_port
@@ -99,6 +99,18 @@ class RunningServer:
     @quota.setter
     def quota(self, quota: Quota) -> None:
         self.app.quota = quota
+
+    @property
+    def latency(self) -> float:
+        return self.app.latency
+
+    @latency.setter
+    def latency(self, seconds: float) -> None:
+        self.app.latency = seconds
+
+    @property
+    def peak_in_flight(self) -> int:
+        return self.app.peak_in_flight
 
     @property
     def counts(self):
@@ -146,6 +158,7 @@ class RunningServer:
 
 
 def serve_in_thread(host: str = "127.0.0.1", port: int = 0, model: Model | None = None,
-                    quota: Quota | None = None) -> RunningServer:
-    """Start a server on a free port (port=0) in a daemon thread; use as a context manager or call stop()."""
-    return RunningServer(host, port, model, quota).start()
+                    quota: Quota | None = None, latency: float = 0.0) -> RunningServer:
+    """Start a server on a free port (port=0) in a daemon thread; use as a context manager or call stop().
+    `latency` makes every request wait that many seconds first, like a round trip to Google."""
+    return RunningServer(host, port, model, quota, latency=latency).start()

@@ -7,6 +7,11 @@ from connector.sheets_server.errors import ApiError, cell_too_long, cells_limit,
 from connector.sheets_server.model import MAX_CELLS, Sheet, Spreadsheet
 
 RENDER_OPTIONS = ("FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA")
+# Stored types cells.render hands back unchanged, per valueRenderOption (numbers and booleans are reformatted
+# only for FORMATTED_VALUE; floats may lose a '.0' under the others, so they always go through render).
+_AS_STORED = {"FORMATTED_VALUE": frozenset({str, type(None)}),
+              "UNFORMATTED_VALUE": frozenset({str, type(None), int, bool}),
+              "FORMULA": frozenset({str, type(None), int, bool})}
 INPUT_OPTIONS = ("RAW", "USER_ENTERED")
 
 
@@ -76,10 +81,13 @@ def value_range(ss: Spreadsheet, text: str, params) -> dict:
     sheet, parsed = resolve(ss, text)
     b = read_bounds(sheet, parsed)
     block = sheet.block(b)
-    if render == "FORMATTED_VALUE" and sheet.plain:
-        rendered = block  # plain text needs no rendering; the common case for a ledger
+    if sheet.plain:
+        rendered = block  # text and empty cells render as they are stored; the common case for a ledger
     else:
-        rendered = [[cells.render(v, render, dates, sheet.evaluate) for v in row] for row in block]
+        # Rows holding only types that render as stored (checked at C speed) skip the per-cell call.
+        same = _AS_STORED[render]
+        rendered = [row if set(map(type, row)) <= same else
+                    [cells.render(v, render, dates, sheet.evaluate) for v in row] for row in block]
     if major == "COLUMNS":
         rendered = _transpose(rendered)
     out = {"range": format_range(sheet.title, b), "majorDimension": major}
