@@ -23,6 +23,13 @@ HEAD = list(LEDGER.headers)
 OPTIONAL = (UNITS_SHEET.name, DISPATCH_SHEET.name, CALENDAR_SHEET.name, KNOWLEDGE_SHEET.name,
             SUPERVISION_SHEET.name)
 ROUND_TRIP = 0.25  # seconds: a batchGet at Google waits 200-500 ms on the network
+# (what the cycle meets, minutes after the first cycle at 2026-11-02 10:00, townships where a cell was typed)
+SCENARIOS = (("first sight (every row new: identities, numbers, dues)", 0, 0),
+             ("next cycle, nothing typed (the sheets as the first cycle's write left them)", 5, 0),
+             ("steady state, nothing typed", 10, 0),
+             ("one cell typed in one township", 15, 1),
+             ("one cell typed in every township", 20, TOWNSHIPS),
+             ("first cycle after midnight, nothing typed (due-soon and overdue move with time)", 14 * 60 + 1, 0))
 
 
 def _row(t: int, i: int) -> list:
@@ -83,18 +90,15 @@ def run():
             f'profile = "gangnan"\n[ledger]\nbackend = "gsheets"\napi_base = "{server.url}"\n'
             f'[ledger.keys]\n{lines}\n[state]\nurl = "sqlite:///state.db"\n', encoding="utf-8")
         cfg = config.load(Path(tmp, "jiesu.toml"))
-        now = clock.parse_now("2026-11-02T10:00", cfg.timezone)
+        start = clock.parse_now("2026-11-02T10:00", cfg.timezone)
+        column = chr(ord("A") + HEAD.index("答复时间"))
         steady = None
-        for label in ("first sight (ids, numbers, dues for every row)",
-                      "first quiet cycle (no edits; notes each row's signature)", "steady state (no edits)",
-                      "after edits in every township"):
-            if label.startswith("after"):
-                for k in keys.values():
-                    person = server.person(k)
-                    person.type("台账", f"{chr(ord('A') + HEAD.index('答复时间'))}5", "2026-10-13 09:00")
+        for label, minutes, typed in SCENARIOS:
+            for i, k in enumerate(list(keys.values())[:typed]):
+                server.person(k).type("台账", f"{column}{5 + minutes // 5}", "2026-10-13 09:00")
             server.reset_counts()
             served = server.cpu()
-            report, wall, cpu = _timed(lambda: run_cycle(cfg, now=now))
+            report, wall, cpu = _timed(lambda: run_cycle(cfg, now=start + timedelta(minutes=minutes)))
             served = server.cpu() - served
             if label.startswith("steady"):
                 steady = wall

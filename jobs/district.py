@@ -7,7 +7,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from connector import ledger_for
+from connector import ledger_for, read_many
 from connector.base import cell_text
 from domain import dispatch as dispatching
 from domain.calendar import OverrideError, WorkCalendar, parse_override_rows
@@ -58,13 +58,19 @@ def open_ledgers(cfg) -> list[tuple[object, object]]:
     return out
 
 
+# Township ledgers read at once: against Google each read mostly waits on the network.
+READ_WORKERS = 4
+
+
 def read_all(pairs) -> list[LedgerRead]:
-    reads = []
-    for source, ledger in pairs:
-        title = source.worksheet or LEDGER.name
-        snapshot = ledger.read([title], optional=OPTIONAL_SHEETS)   # `jiesu init` adds sheets a workbook lacks
-        reads.append(LedgerRead(source, ledger, snapshot, title))
-    return reads
+    """Every ledger's 台账 and the district-wide sheets it has (`jiesu init` adds sheets a workbook lacks),
+    read concurrently; the first ledger that cannot be read, in order, raises."""
+    pairs = list(pairs)
+    titles = [source.worksheet or LEDGER.name for source, _ in pairs]
+    snapshots = read_many([(ledger, [title], OPTIONAL_SHEETS) for (_, ledger), title in zip(pairs, titles)],
+                          workers=READ_WORKERS)
+    return [LedgerRead(source, ledger, snapshot, title)
+            for (source, ledger), snapshot, title in zip(pairs, snapshots, titles)]
 
 
 def grid_rows(grid) -> list[list]:
