@@ -18,9 +18,9 @@ def read_many(jobs: list[ReadJob], *, workers: int = 4) -> list[Snapshot]:
     a requests session whose connection pool is thread-safe (RetryHTTPClient counts under a lock)."""
     jobs = list(jobs)
     if workers <= 1 or len(jobs) <= 1:
-        return [ledger.read(sheets, optional) for ledger, sheets, optional in jobs]
+        return [ledger.read(sheets, optional=optional) for ledger, sheets, optional in jobs]
     with ThreadPoolExecutor(max_workers=min(workers, len(jobs)), thread_name_prefix="ledger-read") as pool:
-        futures = [pool.submit(ledger.read, sheets, optional) for ledger, sheets, optional in jobs]
+        futures = [pool.submit(ledger.read, sheets, optional=optional) for ledger, sheets, optional in jobs]
     for future in futures:  # the pool has joined: every read is done
         error = future.exception()
         if error is not None:
