@@ -438,6 +438,21 @@ def trend(tickets: pd.DataFrame, periods: Iterable[Period], **kwargs) -> pd.Data
     return out
 
 
+def trend_counts(tickets: pd.DataFrame, periods: Iterable[Period], *, prepared: bool = False) -> pd.DataFrame:
+    """received and closed of trend()'s district rows (each period as of its own end), without computing
+    every other metric for every period: what the bulletin's trend table and chart show."""
+    t = tickets if prepared else prepare_tickets(tickets)
+    received, resolved, accepted = t["received"], t["resolved_at"], t["accepted"]
+    rows = {}
+    for p in periods:
+        known = received <= p.end      # as compute_metrics: nothing received after the period's end
+        rows[p.label] = {"received": int((known & p.contains(received)).sum()),
+                         "closed": int((known & accepted & p.contains(resolved)).sum())}
+    out = pd.DataFrame.from_dict(rows, orient="index", columns=["received", "closed"]).astype(np.int64)
+    out.index.name = "period"
+    return out
+
+
 def breakdown(tickets: pd.DataFrame, period: Period, column: str = "category") -> pd.DataFrame:
     """Tickets received in the period per value of column (类别 by default): received and accepted, most first."""
     t = prepare_tickets(tickets)

@@ -11,7 +11,7 @@ from typing import Callable
 import pandas as pd
 
 from domain.metrics import (METRIC_BY_NAME, NOTICE_KINDS, Period, breakdown, compute_all, display_table,
-                            prepare_tickets, trend)
+                            prepare_tickets, trend_counts)
 from domain.ranking import display_ranking, rank_units, weights_from_profile
 from reports import similar
 from reports.frames import Frames
@@ -28,7 +28,7 @@ class Bulletin:
     as_of: pd.Timestamp
     metrics: dict[str, pd.DataFrame]            # compute_all: unit, township, district (raw numbers)
     ranking: pd.DataFrame                        # rank_units (raw)
-    trend: pd.DataFrame                          # district row per month
+    trend: pd.DataFrame                          # district received and closed per month (trend_counts)
     categories: pd.DataFrame                     # breakdown by 诉求类别
     lights: pd.DataFrame                         # lights in the period, one row each
     notices: pd.DataFrame                        # notices issued in the period
@@ -118,7 +118,7 @@ def _build(frames: Frames, period: Period, *, profile, calendar, as_of, units, t
     done(STEPS[0])
     ranking = rank_units(tables["unit"], weights_from_profile(profile))
     done(STEPS[1])
-    monthly = trend(t, trend_months(period), **common)
+    monthly = trend_counts(t, trend_months(period), prepared=True)
     done(STEPS[2])
     # breakdown prepares its input again (row by row); only the period's rows can count, so only they go in.
     cats = breakdown(t[period.contains(t["received"])], period, "category")

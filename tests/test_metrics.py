@@ -6,7 +6,7 @@ import pytest
 
 from bench.bench_metrics import WeekdayCalendar
 from domain.metrics import (DISTRICT, METRICS, MetricsInputError, Period, Rate, breakdown, compute_all,
-                            compute_metrics, display_table, rate, trend)
+                            compute_metrics, display_table, rate, trend, trend_counts)
 
 # October 2026: Thu 1 .. Sat 31. National Day holidays on the weekdays Oct 1, 2, 5, 6, 7, so the
 # working days are Oct 8-9, 12-16, 19-23, 26-30 (and Sep 28-30, Nov 2-6 ...).
@@ -337,6 +337,16 @@ def test_trend_over_months():
     assert list(table["received"]) == [1, 7, 0, 0] and list(table["closed"]) == [0, 5, 1, 0]
     # November: the rectification notice on T3 (11-02).
     assert list(table["rectification_notice"]) == [0, 0, 1, 0]
+    counts = trend_counts(TICKETS, [Period.month(2026, 9), *q4.months()])
+    assert counts.equals(table[["received", "closed"]].astype("int64"))
+    # an excluded request with a 办结时间 typed anyway is received, never closed, in both
+    odd = pd.concat([TICKETS, pd.DataFrame([ticket("T9", C, WL, "2026-10-20 10:00", accepted=False,
+                                                   excluded_reason="属企业间民事纠纷", resolved_at="2026-10-22 10:00")])],
+                    ignore_index=True)
+    months = [Period.month(2026, 9), *q4.months()]
+    odd_full, odd_counts = trend(odd, months, **KW), trend_counts(odd, months)
+    assert list(odd_counts["received"]) == [1, 8, 0, 0] and list(odd_counts["closed"]) == [0, 5, 1, 0]
+    assert odd_counts.equals(odd_full[["received", "closed"]].astype("int64"))
 
 
 def test_breakdown_by_category():

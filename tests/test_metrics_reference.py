@@ -50,3 +50,14 @@ def test_every_count_column_is_reached_by_the_generator():
     zero = [c for c in table.columns if not c.startswith("handling") and row[c] == 0]
     assert zero == []
     assert pd.notna(row["handling_days_p90"])
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(1, 300), year=st.sampled_from([2025, 2026]))
+def test_trend_counts_equal_trends_received_and_closed(seed, n, year):
+    from domain.metrics import trend, trend_counts
+    tickets, lights, notices, referrals = synth_ledger(n, seed=seed, units=5, townships=3, year=year)
+    months = Period.parse("2026").months()
+    full = trend(tickets, months, calendar=CAL, satisfied_levels=SATISFIED, lights=lights, notices=notices,
+                 referrals=referrals)
+    assert trend_counts(tickets, months).equals(full[["received", "closed"]].astype("int64"))
