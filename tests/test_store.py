@@ -363,3 +363,33 @@ def test_ticket_states_round_trip_and_upsert(db_url):
         states = store.ticket_states("台账")
         assert len(states) == 1 and states[("台账", "Rabc")].number == "〔2026〕第0001号"
         assert states[("台账", "Rabc")].state == {"round": 2} and store.ticket_states("其他") == {}
+
+
+def test_marks_reservations_and_recheck_times_on_both_backends(store):
+    from store import Mark, Reservation, TicketStateRecord
+    store.set_ledger_marks([Mark("L", "d1", "c1", 3, 1, 0), Mark("M", "d2", "c2", 5, 0, 2)], [], T0)
+    store.set_ledger_marks([Mark("L", "d9", "c1", 4, 0, 0)], ["M"], T0 + timedelta(minutes=5))
+    marks = store.ledger_marks()
+    assert set(marks) == {"L"} and (marks["L"].digest, marks["L"].rows) == ("d9", 4)
+    assert marks["L"].marked_at == T0 + timedelta(minutes=5)
+    # another actor recording the ledger forgets its mark
+    store.record_rows("L", {"r1": {"x": "1"}}, T0, actor="web:coordinator")
+    assert store.ledger_marks() == {}
+
+    store.reserve_row_ids([Reservation("L", "R1", "fp", 2), Reservation("L", "R2", "fp", 3)], T0)
+    store.reserve_row_ids([Reservation("L", "R1", "other", 9)], T0)    # claimed once: kept as first claimed
+    assert [(r.row_id, r.content, r.row_number) for r in store.row_reservations("L")] == [("R1", "fp", 2),
+                                                                                        ("R2", "fp", 3)]
+    store.release_row_reservations("L", ["R1"])
+    assert [r.row_id for r in store.row_reservations("L")] == ["R2"]
+
+    soon, later = T0 + timedelta(hours=1), T0 + timedelta(days=2)
+    store.save_ticket_states([
+        TicketStateRecord("L", "a", "N1", "局", "正常", {"settled": "k1"}, recheck_at=soon),
+        TicketStateRecord("L", "b", "N2", "局", "已办结", {}, recheck_at=None),
+        TicketStateRecord("L", "c", None, None, "", {"errors": True}, recheck_at=later)], T0)
+    assert set(store.ticket_states("L", recheck_by=T0 + timedelta(hours=2))) == {("L", "a")}
+    assert set(store.ticket_states("L", row_ids=["b", "c", "zz"])) == {("L", "b"), ("L", "c")}
+    briefs = store.ticket_briefs("L")
+    assert (briefs["a"].number, briefs["a"].recheck_at, briefs["a"].settled) == ("N1", soon, "k1")
+    assert briefs["b"].settled is None and briefs["c"].number is None
