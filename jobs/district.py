@@ -78,7 +78,8 @@ def grid_rows(grid) -> list[list]:
     validation reports are the ones people see."""
     out = [list(grid.header)]
     for r in grid.rows:
-        out.extend([] for _ in range(r.number - len(out) - 1))
+        if r.number - len(out) > 1:
+            out.extend([] for _ in range(r.number - len(out) - 1))
         out.append(list(r.values))
     return out
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 
 import numpy as np
 import pandas as pd
@@ -70,8 +71,31 @@ def _candidates(column: Column, distinct: list) -> list:
             and (column.required or v is not None)]
 
 
+# The sync job validates the same ledgers every few minutes and an edit changes a cell or two: a time column
+# seen unchanged is not parsed again. Keyed by the column, the profile and every value with its type; the
+# most recently used kept.
+_SEEN: OrderedDict = OrderedDict()
+SEEN_MAX = 256
+
+
 def parse_time_column(column: Column, values: list, profile=None, pandas_min: int = PANDAS_MIN):
     """(datetime64[s] array with NaT where blank or wrong, has-time bool array, {index: [(level, message)]})."""
+    try:
+        key = (column, id(profile), tuple(values), tuple(map(type, values)))   # 1, 1.0 and True differ here
+        hit = _SEEN.get(key)
+    except TypeError:   # an unhashable value from a foreign reader
+        return _parse_time_column(column, values, profile, pandas_min)
+    if hit is None or hit[0] is not profile:
+        hit = _SEEN[key] = (profile, _parse_time_column(column, values, profile, pandas_min))
+        if len(_SEEN) > SEEN_MAX:
+            _SEEN.popitem(last=False)
+    else:
+        _SEEN.move_to_end(key)
+    out, has_time, found = hit[1]
+    return out.copy(), has_time.copy(), {i: list(items) for i, items in found.items()}
+
+
+def _parse_time_column(column: Column, values: list, profile, pandas_min: int):
     n = len(values)
     out = np.full(n, _NAT)
     has_time = np.zeros(n, dtype=bool)

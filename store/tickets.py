@@ -64,8 +64,9 @@ class TicketStateMixin(StoreBase):
         it can leave alone."""
         t = TicketState.__table__
         with self._read() as conn:
-            return {r.row_id: TicketBrief(r.number, r.recheck_at, r.settled) for r in conn.execute(
-                select(t.c.row_id, t.c.number, t.c.recheck_at, t.c.settled).where(t.c.ledger_id == ledger_id))}
+            rows = conn.execute(select(t.c.row_id, t.c.number, t.c.recheck_at, t.c.settled)
+                                .where(t.c.ledger_id == ledger_id)).all()
+        return {row_id: TicketBrief(number, recheck_at, settled) for row_id, number, recheck_at, settled in rows}
 
     def save_ticket_states(self, records, now: datetime) -> int:
         """Upsert the given records in one transaction; returns how many were written."""
