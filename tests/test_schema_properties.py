@@ -88,3 +88,21 @@ def test_every_worksheet_survives_random_cells(data):
     problems = validate_sheet(sheet, grid, profile=PROFILE, units=UNITS)
     assert grid == before
     assert all(p.column in sheet.headers and 1 <= p.row <= len(grid) for p in problems)
+
+
+def test_a_time_column_seen_before_gives_the_same_answer_and_callers_cannot_spoil_it():
+    from sheets_schema import LEDGER
+    from sheets_schema.fast import _parse_time_column, parse_time_column
+    column = LEDGER.column("受理时间")
+    values = ["2026-11-02 09:30", "", "2026年11月3日", "明天", 45962.5] * 40
+    first = parse_time_column(column, values)
+    first[0][:] = first[0][0]          # a caller scribbling on what it got
+    first[2].clear()
+    again = parse_time_column(column, list(values))
+    fresh = _parse_time_column(column, values, None, 64)
+    assert again[0].astype("int64").tolist() == fresh[0].astype("int64").tolist()   # NaT included
+    assert again[1].tolist() == fresh[1].tolist()
+    assert again[2] == fresh[2] and again[2]
+    # equal but differently typed values (1, 1.0, True) are not mistaken for each other
+    assert parse_time_column(column, [True] * 70)[2] == _parse_time_column(column, [True] * 70, None, 64)[2]
+    assert parse_time_column(column, [1] * 70)[2] == _parse_time_column(column, [1] * 70, None, 64)[2]
