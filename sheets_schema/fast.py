@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import marshal
 from collections import OrderedDict
 
 import numpy as np
@@ -72,19 +74,23 @@ def _candidates(column: Column, distinct: list) -> list:
 
 
 # The sync job validates the same ledgers every few minutes and an edit changes a cell or two: a time column
-# seen unchanged is not parsed again. Keyed by the column, the profile and every value with its type; the
-# most recently used kept.
+# validation has seen unchanged is not parsed again. Keyed by the column, the profile and a hash of every
+# value with its type (marshal tells 1, 1.0 and True apart); the most recently used kept.
 _SEEN: OrderedDict = OrderedDict()
 SEEN_MAX = 256
 
 
-def parse_time_column(column: Column, values: list, profile=None, pandas_min: int = PANDAS_MIN):
-    """(datetime64[s] array with NaT where blank or wrong, has-time bool array, {index: [(level, message)]})."""
-    try:
-        key = (column, id(profile), tuple(values), tuple(map(type, values)))   # 1, 1.0 and True differ here
-        hit = _SEEN.get(key)
-    except TypeError:   # an unhashable value from a foreign reader
+def parse_time_column(column: Column, values: list, profile=None, pandas_min: int = PANDAS_MIN, *,
+                      remember: bool = False):
+    """(datetime64[s] array with NaT where blank or wrong, has-time bool array, {index: [(level, message)]}).
+    With `remember`, a column seen before with the same values is answered from memory."""
+    if not remember:
         return _parse_time_column(column, values, profile, pandas_min)
+    try:
+        key = (column, id(profile), hashlib.blake2b(marshal.dumps(values, 2), digest_size=16).digest())
+    except ValueError:   # a value marshal cannot write (from a foreign reader)
+        return _parse_time_column(column, values, profile, pandas_min)
+    hit = _SEEN.get(key)
     if hit is None or hit[0] is not profile:
         hit = _SEEN[key] = (profile, _parse_time_column(column, values, profile, pandas_min))
         if len(_SEEN) > SEEN_MAX:

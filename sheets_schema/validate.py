@@ -188,7 +188,7 @@ def validate_sheet(sheet: Sheet, rows: list[list], *, title: str | None = None, 
     for column in checked:
         values = cols[index[column.header]]
         if column.kind in (DATETIME, DATE):
-            stamps, has_time, found = parse_time_column(column, values, profile)
+            stamps, has_time, found = parse_time_column(column, values, profile, remember=True)
             times[column.header] = (stamps, has_time)
         else:
             found = check_column(column, values, profile, units)

@@ -95,14 +95,14 @@ def test_a_time_column_seen_before_gives_the_same_answer_and_callers_cannot_spoi
     from sheets_schema.fast import _parse_time_column, parse_time_column
     column = LEDGER.column("受理时间")
     values = ["2026-11-02 09:30", "", "2026年11月3日", "明天", 45962.5] * 40
-    first = parse_time_column(column, values)
+    first = parse_time_column(column, values, remember=True)
     first[0][:] = first[0][0]          # a caller scribbling on what it got
     first[2].clear()
-    again = parse_time_column(column, list(values))
+    again = parse_time_column(column, list(values), remember=True)
     fresh = _parse_time_column(column, values, None, 64)
     assert again[0].astype("int64").tolist() == fresh[0].astype("int64").tolist()   # NaT included
     assert again[1].tolist() == fresh[1].tolist()
     assert again[2] == fresh[2] and again[2]
     # equal but differently typed values (1, 1.0, True) are not mistaken for each other
-    assert parse_time_column(column, [True] * 70)[2] == _parse_time_column(column, [True] * 70, None, 64)[2]
-    assert parse_time_column(column, [1] * 70)[2] == _parse_time_column(column, [1] * 70, None, 64)[2]
+    assert parse_time_column(column, [True] * 70, remember=True)[2] == _parse_time_column(column, [True] * 70, None, 64)[2]
+    assert parse_time_column(column, [1] * 70, remember=True)[2] == _parse_time_column(column, [1] * 70, None, 64)[2]
