@@ -112,7 +112,7 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
         marks = store.ledger_marks()
         works, states, numbers = [], {}, {}
         for i, lr in enumerate(reads):
-            w = LedgerWork(lr, lr.grid.digest(), marks.get(lr.id), ledger_context(context, lr))
+            w = LedgerWork(lr, lr.digest or lr.grid.digest(), marks.get(lr.id), ledger_context(context, lr))
             # A mark holds for this ledger under the same context, and only forward in time (a rehearsal
             # with an earlier --now looks at every row).
             same_context = (not escalate and w.mark is not None and w.mark.context == w.context

@@ -22,11 +22,12 @@ OPTIONAL_SHEETS = (UNITS_SHEET.name, DISPATCH_SHEET.name, CALENDAR_SHEET.name, K
 
 @dataclass
 class LedgerRead:
-    """One township ledger as read this cycle."""
+    """One township ledger as read this cycle; `digest` is its 台账 grid's, as read."""
     source: object
     ledger: object
     snapshot: object
     title: str
+    digest: str = ""
 
     @property
     def grid(self):
@@ -67,10 +68,10 @@ def read_all(pairs) -> list[LedgerRead]:
     read concurrently; the first ledger that cannot be read, in order, raises."""
     pairs = list(pairs)
     titles = [source.worksheet or LEDGER.name for source, _ in pairs]
-    snapshots = read_many([(ledger, [title], OPTIONAL_SHEETS) for (_, ledger), title in zip(pairs, titles)],
-                          workers=READ_WORKERS)
-    return [LedgerRead(source, ledger, snapshot, title)
-            for (source, ledger), snapshot, title in zip(pairs, snapshots, titles)]
+    read = read_many([(ledger, [title], OPTIONAL_SHEETS) for (_, ledger), title in zip(pairs, titles)],
+                     workers=READ_WORKERS, then=lambda i, snapshot: snapshot[titles[i]].digest())
+    return [LedgerRead(source, ledger, snapshot, title, digest)
+            for (source, ledger), (snapshot, digest), title in zip(pairs, read, titles)]
 
 
 def grid_rows(grid) -> list[list]:

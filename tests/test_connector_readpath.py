@@ -132,6 +132,11 @@ def test_read_many_reads_xlsx_ledgers_in_threads(tmp_path):
     with pytest.raises(LedgerError, match="找不到文件"):
         read_many(jobs[:1] + [missing] + jobs[1:], workers=2)
     assert read_many([], workers=4) == []
+    # with `then`, each snapshot comes with what `then` made of it in the reading thread, in job order
+    for workers in (1, 3):
+        got = read_many(jobs, workers=workers, then=lambda i, snap: (i, snap["台账"].digest()))
+        assert [snap for snap, _ in got] == plain
+        assert [extra for _, extra in got] == [(i, snap["台账"].digest()) for i, snap in enumerate(plain)]
 
 
 # -- the local Sheets server's values.get: rows that render as stored are passed through -----------------
