@@ -1,5 +1,6 @@
 """The sync cycle: read every ledger, validate, number, dispatch, decide, write service cells back in one
-batch, and record what changed. Orchestration only: every decision is made in domain/ or sheets_schema/."""
+batch, and record what changed; ledgers and rows unchanged since the last cycle are skipped (docs/cycle.md).
+Orchestration only: every decision is made in domain/ or sheets_schema/."""
 from __future__ import annotations
 
 import functools
