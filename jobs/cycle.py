@@ -120,12 +120,7 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                             and (w.mark.marked_at is None or w.mark.marked_at <= now))
             w.quiet = same_context and w.mark.digest == w.digest and not pending.get(i)
             if w.quiet:
-                due = store.ticket_states(lr.id, recheck_by=now)
-                states.update(due)
-                due_ids = {rid for _, rid in due}
-                look = [r for r in lr.grid.rows if lr.grid.row_id(r) in due_ids] if due else []
-                w.notes = {r.number: _text(lr.grid.value(r, "校验结果")) for r in look}
-                w.recorded = store.cycle_snapshot_ids(lr.id, among=due_ids) if due else set()
+                look = _look_quiet(w, store, states, now)
             else:
                 rows = grid_rows(lr.grid)
                 w.problems = validate_sheet(LEDGER, rows, title=lr.title, profile=profile, units=unit_names)
@@ -133,23 +128,7 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                 w.blocked = blocking_rows(w.problems, lr.title)
                 w.new_rows = plan_new_rows(store, lr, now)
                 w.appends = plan_appends(store, lr, pending.get(i, []), now, zone)
-                w.recorded = store.cycle_snapshot_ids(lr.id)
-                # Rows whose cells and 校验结果 are as when last decided, under the same district context, with no
-                # recheck due, need no look either (an edit elsewhere in the ledger does not concern them).
-                briefs = store.ticket_briefs(lr.id) if same_context else {}
-                look = []
-                for r in lr.grid.rows:
-                    rid = lr.grid.row_id(r)
-                    brief = briefs.get(rid) if rid else None
-                    if brief is not None and _settled(brief, rid, w, r, now):
-                        w.skipped.add(rid)
-                        if brief.number:
-                            numbers[(lr.id, rid)] = brief.number
-                    else:
-                        look.append(r)
-                w.rows = len(w.skipped)
-                states.update(store.ticket_states(lr.id, row_ids=None if not w.skipped else
-                                                  [rid for rid in map(lr.grid.row_id, look) if rid]))
+                look = _look_changed(w, store, states, numbers, now, same_context)
             w.records = _typed(LEDGER, lr.grid.header, look, profile) if look else []
             works.append(w)
         changed = [w.lr.id for w in works if w.mark is not None and not w.quiet]
@@ -272,74 +251,14 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
             wants_of.setdefault(lid, []).append((rid, entry))
         resigned = []    # states whose signature the write-back changed
         for w in works:
-            lr = w.lr
-            entries = wants_of.get(lr.id, [])
-            writes, rid_of = [], {}
-            header_tag = repr(lr.grid.header)
-            recorded = w.recorded
-            for rid, (_, row, want, fill) in entries:
-                prior, record = records_by_key[(lr.id, rid)]
-                sig = _signature(header_tag, row, want, fill)
-                if rid in recorded and prior is not None and prior.state.get("sig") == sig:
-                    # Same cells as read and same wants as a cycle that found nothing to write and recorded
-                    # this very row: nothing to write now, and its snapshot is already what we would record.
-                    w.unchanged.add(rid)
-                    settled = _settled_key(w, row, want["校验结果"])
-                    if record.state.get("settled") != settled:
-                        record.state["settled"] = settled
-                        resigned.append(record)
-                    continue
-                read_as = w.new_rows.get(rid, row)    # a new row is found by its typed cells, not its identity
-                diff = {h: v for h, v in want.items()
-                        if lr.grid.col(h) is not None and _text(lr.grid.value(read_as, h)) != _text(v)}
-                if rid in w.new_rows:
-                    diff[ROW_ID_HEADER] = rid
-                ref = lr.grid.ref(read_as, lr.ledger.service_headers)
-                if diff:
-                    writes.append(CellWrite(ref, diff))
-                if fill:
-                    writes.append(CellWrite(ref, fill, only_if_blank=True))  # a person's choice still wins
-                    w.fills = True
-                rid_of[ref] = rid
-                after = _written(lr.grid, row, diff)
-                # The signature the row will have once the write lands, unless a dispatch fill may or may not.
-                new_sig = None if fill else _signature(header_tag, after, want, {})
-                if prior is not None and record.state.get("sig") != new_sig:
-                    resigned.append(record)
-                if new_sig is None:
-                    record.state.pop("sig", None)
-                    record.state.pop("settled", None)
-                else:   # as the next cycle should read the row
-                    record.state["sig"], record.state["settled"] = new_sig, _settled_key(w, after, want["校验结果"])
-                if after is not row:
-                    w.after[row.number] = after
-                seen = {h: _text(v) for h, v in lr.grid.record(row).items() if h != ROW_ID_HEADER}
-                seen.update({h: _text(v) for h, v in fill.items() if h in seen and not seen[h]})
-                seen.update({h: _text(v) for h, v in want.items() if h in seen})
-                w.cells[rid] = seen
+            writes, rid_of = _plan_writes(w, wants_of.get(w.lr.id, []), records_by_key, resigned)
             appends = {}
             if w.appends:
-                appends[lr.title] = [fields for _, fields in w.appends]
-            if report.escalation is not None and lr.id == log_ledger and report.escalation.supervision_rows:
+                appends[w.lr.title] = [fields for _, fields in w.appends]
+            if report.escalation is not None and w.lr.id == log_ledger and report.escalation.supervision_rows:
                 appends[SUPERVISION_SHEET.name] = report.escalation.supervision_rows
             if writes or appends:
-                result = lr.ledger.write(writes, appends or None)
-                report.write_calls += 1
-                report.written_cells += sum(len(x.values) for x in writes)
-                report.missed += [f"{lr.id}:{m.ref.row_id or m.ref.number}: {m.reason}" for m in result.missed]
-                for m in result.missed:    # not written: its next look must be a full one
-                    w.missed = True
-                    rid = rid_of.get(m.ref)
-                    if rid is not None and records_by_key[(lr.id, rid)][1].state.pop("sig", None) is not None:
-                        records_by_key[(lr.id, rid)][1].state.pop("settled", None)
-                        resigned.append(records_by_key[(lr.id, rid)][1])
-                landed = [rid_of[x.ref] for x in result.landed if rid_of.get(x.ref) in w.new_rows]
-                if landed:
-                    store.release_row_reservations(lr.id, landed)   # in the sheet now
-                for (sub, fields), rid in zip(w.appends, result.appended.get(lr.title, [])):
-                    number = {"number": fields["诉求编号"]} if fields.get("诉求编号") else {}
-                    store.intake_update(sub.id, ledger_id=lr.id, row_id=rid, appended_at=now, **number)
-                    report.appended += 1
+                _write(w, writes, appends, rid_of, records_by_key, resigned, store, report, now)
 
         # 5. Remember: row snapshots and events first, then ticket states (whose row signatures promise that
         #    the snapshot is recorded), then the ledger marks (which promise the states), then flags.
@@ -363,6 +282,115 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
     except Exception as exc:
         store.cycle_finish(report.cycle_id, now, "failed", f"{type(exc).__name__}: {exc}")
         raise
+
+
+def _look_quiet(w: "LedgerWork", store, states: dict, now) -> list:
+    """The rows of a quiet ledger to decide again: those whose recheck time has come (their states join
+    `states`); their 校验结果 stays what the sheet shows."""
+    lr = w.lr
+    due = store.ticket_states(lr.id, recheck_by=now)
+    states.update(due)
+    due_ids = {rid for _, rid in due}
+    look = [r for r in lr.grid.rows if lr.grid.row_id(r) in due_ids] if due else []
+    w.notes = {r.number: _text(lr.grid.value(r, "校验结果")) for r in look}
+    w.recorded = store.cycle_snapshot_ids(lr.id, among=due_ids) if due else set()
+    return look
+
+
+def _look_changed(w: "LedgerWork", store, states: dict, numbers: dict, now, same_context: bool) -> list:
+    """The rows of a changed (validated) ledger to decide: all but those whose cells and 校验结果 are as when
+    last decided under the same district context, with no recheck due (an edit elsewhere in the ledger
+    does not concern them); the looked-at rows' states join `states`, the others' numbers `numbers`."""
+    lr = w.lr
+    w.recorded = store.cycle_snapshot_ids(lr.id)
+    briefs = store.ticket_briefs(lr.id) if same_context else {}
+    look = []
+    for r in lr.grid.rows:
+        rid = lr.grid.row_id(r)
+        brief = briefs.get(rid) if rid else None
+        if brief is not None and _settled(brief, rid, w, r, now):
+            w.skipped.add(rid)
+            if brief.number:
+                numbers[(lr.id, rid)] = brief.number
+        else:
+            look.append(r)
+    w.rows = len(w.skipped)
+    states.update(store.ticket_states(lr.id, row_ids=None if not w.skipped else
+                                      [rid for rid in map(lr.grid.row_id, look) if rid]))
+    return look
+
+
+def _plan_writes(w: "LedgerWork", entries, records_by_key, resigned: list) -> tuple[list, dict]:
+    """The service cells of one ledger that differ from the sheet, as CellWrites (with {RowRef: row id});
+    each row's snapshot to record, and the signature and settled key it will have once the write lands."""
+    lr = w.lr
+    writes, rid_of = [], {}
+    header_tag = repr(lr.grid.header)
+    for rid, (_, row, want, fill) in entries:
+        prior, record = records_by_key[(lr.id, rid)]
+        sig = _signature(header_tag, row, want, fill)
+        if rid in w.recorded and prior is not None and prior.state.get("sig") == sig:
+            # Same cells as read and same wants as a cycle that found nothing to write and recorded this
+            # very row: nothing to write now, and its snapshot is already what we would record.
+            w.unchanged.add(rid)
+            settled = _settled_key(w, row, want["校验结果"])
+            if record.state.get("settled") != settled:
+                record.state["settled"] = settled
+                resigned.append(record)
+            continue
+        read_as = w.new_rows.get(rid, row)    # a new row is found by its typed cells, not its identity
+        diff = {h: v for h, v in want.items()
+                if lr.grid.col(h) is not None and _text(lr.grid.value(read_as, h)) != _text(v)}
+        if rid in w.new_rows:
+            diff[ROW_ID_HEADER] = rid
+        ref = lr.grid.ref(read_as, lr.ledger.service_headers)
+        if diff:
+            writes.append(CellWrite(ref, diff))
+        if fill:
+            writes.append(CellWrite(ref, fill, only_if_blank=True))  # a person's choice still wins
+            w.fills = True
+        rid_of[ref] = rid
+        after = _written(lr.grid, row, diff)
+        # The signature the row will have once the write lands, unless a dispatch fill may or may not.
+        new_sig = None if fill else _signature(header_tag, after, want, {})
+        if prior is not None and record.state.get("sig") != new_sig:
+            resigned.append(record)
+        if new_sig is None:
+            record.state.pop("sig", None)
+            record.state.pop("settled", None)
+        else:   # as the next cycle should read the row
+            record.state["sig"], record.state["settled"] = new_sig, _settled_key(w, after, want["校验结果"])
+        if after is not row:
+            w.after[row.number] = after
+        seen = {h: _text(v) for h, v in lr.grid.record(row).items() if h != ROW_ID_HEADER}
+        seen.update({h: _text(v) for h, v in fill.items() if h in seen and not seen[h]})
+        seen.update({h: _text(v) for h, v in want.items() if h in seen})
+        w.cells[rid] = seen
+    return writes, rid_of
+
+
+def _write(w: "LedgerWork", writes, appends, rid_of, records_by_key, resigned: list, store, report, now) -> None:
+    """One ledger's one write; what missed it loses its signature (its next look is a full one), new rows'
+    reservations are released, appended submissions are told where they landed."""
+    lr = w.lr
+    result = lr.ledger.write(writes, appends or None)
+    report.write_calls += 1
+    report.written_cells += sum(len(x.values) for x in writes)
+    report.missed += [f"{lr.id}:{m.ref.row_id or m.ref.number}: {m.reason}" for m in result.missed]
+    for m in result.missed:
+        w.missed = True
+        rid = rid_of.get(m.ref)
+        record = records_by_key[(lr.id, rid)][1] if rid is not None else None
+        if record is not None and record.state.pop("sig", None) is not None:
+            record.state.pop("settled", None)
+            resigned.append(record)
+    landed = [rid_of[x.ref] for x in result.landed if rid_of.get(x.ref) in w.new_rows]
+    if landed:
+        store.release_row_reservations(lr.id, landed)   # in the sheet now
+    for (sub, fields), rid in zip(w.appends, result.appended.get(lr.title, [])):
+        number = {"number": fields["诉求编号"]} if fields.get("诉求编号") else {}
+        store.intake_update(sub.id, ledger_id=lr.id, row_id=rid, appended_at=now, **number)
+        report.appended += 1
 
 
 @dataclass
