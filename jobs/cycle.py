@@ -120,7 +120,7 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
                             and (w.mark.marked_at is None or w.mark.marked_at <= now))
             w.quiet = same_context and w.mark.digest == w.digest and not pending.get(i)
             if w.quiet:
-                look = _look_quiet(w, store, states, now)
+                look = _look_quiet(w, store, states, numbers, now)
             else:
                 rows = grid_rows(lr.grid)
                 w.problems = validate_sheet(LEDGER, rows, title=lr.title, profile=profile, units=unit_names)
@@ -140,15 +140,13 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
         requests = []
         for w in works:
             if w.quiet:
-                numbers.update({k: s.number for k, s in states.items() if k[0] == w.lr.id and s.number})
                 continue
             by_number = {r.number: r for r in w.lr.grid.rows}
             for rec in w.records:
                 rid = w.lr.grid.row_id(by_number[rec.row])
                 received = rec.values.get("受理时间")
                 if rid and rec.row not in w.blocked and received is not None:
-                    requests.append(NumberRequest(w.lr.id, rid, clock.to_utc(received, zone).astimezone(
-                        clock.ZoneInfo(zone))))
+                    requests.append(_number_request(w.lr.id, rid, received, zone))
         appended = _appended_requests(works, profile, unit_names, zone)
         requests += [req for req, _ in appended]
         assigned = store.assign_numbers(profile, requests, now) if requests else {}
@@ -273,7 +271,7 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
         new_states += [r for r in resigned if (r.ledger_id, r.row_id) not in seen_states]
         store.save_ticket_states(new_states, now)
         store.set_ledger_marks([m for m in (w.next_mark() for w in works) if m is not None], [], now)
-        decided = {w.lr.id: {rid for (lid, rid) in states if lid == w.lr.id} for w in works if w.quiet}
+        decided = {w.lr.id: w.rechecked for w in works if w.quiet}
         skipped = {(w.lr.id, rid) for w in works for rid in w.skipped}
         report.flags = _sync_flags(store, wanted_flags, now, decided, skipped)
         report.numbered = sorted(n for k, n in assigned.items() if not (states.get(k) and states[k].number))
@@ -284,16 +282,17 @@ def _run(cfg, store: Store, now: datetime, escalate: bool, ledgers) -> CycleRepo
         raise
 
 
-def _look_quiet(w: "LedgerWork", store, states: dict, now) -> list:
+def _look_quiet(w: "LedgerWork", store, states: dict, numbers: dict, now) -> list:
     """The rows of a quiet ledger to decide again: those whose recheck time has come (their states join
-    `states`); their 校验结果 stays what the sheet shows."""
+    `states`, their numbers `numbers`); their 校验结果 stays what the sheet shows."""
     lr = w.lr
     due = store.ticket_states(lr.id, recheck_by=now)
     states.update(due)
-    due_ids = {rid for _, rid in due}
-    look = [r for r in lr.grid.rows if lr.grid.row_id(r) in due_ids] if due else []
+    numbers.update({k: s.number for k, s in due.items() if s.number})
+    w.rechecked = {rid for _, rid in due}
+    look = [r for r in lr.grid.rows if lr.grid.row_id(r) in w.rechecked] if due else []
     w.notes = {r.number: _text(lr.grid.value(r, "校验结果")) for r in look}
-    w.recorded = store.cycle_snapshot_ids(lr.id, among=due_ids) if due else set()
+    w.recorded = store.cycle_snapshot_ids(lr.id, among=w.rechecked) if due else set()
     return look
 
 
@@ -413,6 +412,7 @@ class LedgerWork:
     cells: dict = field(default_factory=dict)          # row id -> snapshot to record
     unchanged: set = field(default_factory=set)        # row ids whose snapshot is already recorded
     skipped: set = field(default_factory=set)          # row ids not looked at: settled since the last cycle
+    rechecked: set = field(default_factory=set)        # a quiet ledger's row ids decided again (recheck due)
     recorded: set = field(default_factory=set)         # row ids whose snapshot a cycle recorded last
     header_bytes: bytes | None = None
     after: dict = field(default_factory=dict)          # row number -> the Row once this cycle's write lands
@@ -448,9 +448,13 @@ def _appended_requests(works, profile, unit_names, zone) -> list[tuple[NumberReq
             received = rec.values.get("受理时间")
             if rec.row not in blocked and received is not None:
                 fields = w.appends[rec.row - 2][1]
-                out.append((NumberRequest(w.lr.id, fields[ROW_ID_HEADER], clock.to_utc(received, zone).astimezone(
-                    clock.ZoneInfo(zone))), fields))
+                out.append((_number_request(w.lr.id, fields[ROW_ID_HEADER], received, zone), fields))
     return out
+
+
+def _number_request(ledger_id: str, row_id: str, received: datetime, zone: str) -> NumberRequest:
+    """A row's claim to a number; 受理时间 (local wall time) as an aware time of the district's zone."""
+    return NumberRequest(ledger_id, row_id, clock.to_utc(received, zone).astimezone(clock.ZoneInfo(zone)))
 
 
 def _settled(brief, rid: str, w: LedgerWork, row, now) -> bool:

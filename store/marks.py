@@ -7,7 +7,6 @@ from datetime import datetime
 from sqlalchemy import delete, select
 
 from store.base import StoreBase, chunks
-from store.coltypes import to_utc
 from store.models import LedgerMark, RowReservation
 
 
@@ -37,8 +36,8 @@ class MarksMixin(StoreBase):
     def ledger_marks(self) -> dict[str, Mark]:
         t = LedgerMark.__table__
         with self._read() as conn:
-            return {r.ledger_id: Mark(r.ledger_id, r.digest, r.context, r.rows, r.errors, r.warnings,
-                                      to_utc(r.marked_at)) for r in conn.execute(select(t))}
+            return {r.ledger_id: Mark(r.ledger_id, r.digest, r.context, r.rows, r.errors, r.warnings, r.marked_at)
+                    for r in conn.execute(select(t))}
 
     def set_ledger_marks(self, marks: list[Mark], dropped: list[str], now: datetime) -> None:
         """Store these marks and forget the marks of `dropped` ledgers (their next cycle looks at every row)."""
