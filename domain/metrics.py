@@ -352,57 +352,84 @@ def compute_metrics(tickets: pd.DataFrame, period: Period, *, calendar, by: str 
     """
     if by not in GROUPINGS:
         raise MetricsInputError(f"分组方式须为 {'/'.join(GROUPINGS)}", f"by must be one of {GROUPINGS}")
-    as_of = period.end if as_of is None else pd.Timestamp(as_of)
-    if as_of < period.start:
-        raise MetricsInputError("截至时间早于统计期间开始", "as_of is before the period starts")
-    full = tickets if prepared else prepare_tickets(tickets)
-    t = _known_at(full.loc[full["received"] <= as_of, list(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)], as_of)
-    if by == "district":
-        keys = pd.Series(district_label, index=t.index)
-    else:
-        keys = t[by]
-    counted = _indicators(t, period, as_of, satisfied_levels).groupby(keys.values).sum()
-
-    closed = t["accepted"] & period.contains(t["resolved_at"])
-    wd = np.asarray(working_day_counter(calendar)(t.loc[closed, "received"].values,
-                                                  t.loc[closed, "resolved_at"].values), dtype=float)
-    days = pd.Series(wd, index=t.index[closed])
-    ckeys = keys[closed]
-    handling = pd.DataFrame({
-        "handling_days_median": days.groupby(ckeys.values).median(),
-        "handling_days_p90": _nearest_rank(days, ckeys, 0.9),
-    })
-
-    lit = _event_counts(lights, "at", {"yellow_lights": _light_is("yellow"), "red_lights": _light_is("red")},
-                        by, full, period, as_of, district_label)
-    issued = _event_counts(notices, "issued_at",
-                           {"notices": _every_row, **{k: _notice_is(k) for k in NOTICE_KINDS}},
-                           by, full, period, as_of, district_label)
-    referred = _event_counts(referrals, "at", {"referrals": _every_row}, by, full, period, as_of, district_label)
-
-    out = pd.concat([counted, lit, issued, referred], axis=1)
-    out = out[out.index.notna()]
-    if by == "district":
-        out = out.reindex([district_label])
-    elif groups is not None:
-        wanted = list(dict.fromkeys(groups))
-        out = out.reindex(wanted + sorted(g for g in out.index if g not in set(wanted)))
-    else:
-        out = out.sort_index()
-    out = out.fillna(0).astype(np.int64).join(handling)
-    out.index.name = by
-    ordered = (["received", "accepted", "not_accepted", "closed"]
-               + [f"{r}_{p}" for r in RATE_NAMES for p in ("num", "den")]
-               + ["reopened", "yellow_lights", "red_lights", "notices", *NOTICE_KINDS, "referrals",
-                  "handling_days_median", "handling_days_p90"])
-    return out[ordered]
+    counted = _Counted.of(tickets, period, calendar=calendar, satisfied_levels=satisfied_levels, as_of=as_of,
+                          prepared=prepared)
+    return counted.table(by, lights=lights, notices=notices, referrals=referrals, groups=groups,
+                         district_label=district_label)
 
 
-def compute_all(tickets: pd.DataFrame, period: Period, **kwargs) -> dict[str, pd.DataFrame]:
-    """The three tables a bulletin needs: per unit, per township and the district row."""
-    if not kwargs.pop("prepared", False):
-        tickets = prepare_tickets(tickets)
-    return {by: compute_metrics(tickets, period, by=by, prepared=True, **kwargs) for by in GROUPINGS}
+@dataclass(frozen=True)
+class _Counted:
+    """One period's per-ticket counts, worked out once and then summed by any grouping (compute_all's three
+    tables share them)."""
+    full: pd.DataFrame         # the prepared ledger
+    known: pd.DataFrame        # tickets received by as_of, as they stood at as_of
+    indicators: pd.DataFrame   # _indicators of known
+    closed_days: pd.Series     # working days from received to closed, for tickets closed in the period
+    period: Period
+    as_of: pd.Timestamp
+
+    @classmethod
+    def of(cls, tickets, period: Period, *, calendar, satisfied_levels, as_of, prepared) -> "_Counted":
+        as_of = period.end if as_of is None else pd.Timestamp(as_of)
+        if as_of < period.start:
+            raise MetricsInputError("截至时间早于统计期间开始", "as_of is before the period starts")
+        full = tickets if prepared else prepare_tickets(tickets)
+        t = _known_at(full.loc[full["received"] <= as_of, list(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)], as_of)
+        closed = t["accepted"] & period.contains(t["resolved_at"])
+        wd = np.asarray(working_day_counter(calendar)(t.loc[closed, "received"].values,
+                                                      t.loc[closed, "resolved_at"].values), dtype=float)
+        return cls(full, t, _indicators(t, period, as_of, satisfied_levels), pd.Series(wd, index=t.index[closed]),
+                   period, as_of)
+
+    def table(self, by: str, *, lights, notices, referrals, groups, district_label) -> pd.DataFrame:
+        """compute_metrics' table for one grouping."""
+        t, period, as_of, full = self.known, self.period, self.as_of, self.full
+        keys = pd.Series(district_label, index=t.index) if by == "district" else t[by]
+        counted = self.indicators.groupby(keys.values).sum()
+        days = self.closed_days
+        ckeys = keys[days.index]
+        handling = pd.DataFrame({
+            "handling_days_median": days.groupby(ckeys.values).median(),
+            "handling_days_p90": _nearest_rank(days, ckeys, 0.9),
+        })
+
+        lit = _event_counts(lights, "at", {"yellow_lights": _light_is("yellow"), "red_lights": _light_is("red")},
+                            by, full, period, as_of, district_label)
+        issued = _event_counts(notices, "issued_at",
+                               {"notices": _every_row, **{k: _notice_is(k) for k in NOTICE_KINDS}},
+                               by, full, period, as_of, district_label)
+        referred = _event_counts(referrals, "at", {"referrals": _every_row}, by, full, period, as_of,
+                                 district_label)
+
+        out = pd.concat([counted, lit, issued, referred], axis=1)
+        out = out[out.index.notna()]
+        if by == "district":
+            out = out.reindex([district_label])
+        elif groups is not None:
+            wanted = list(dict.fromkeys(groups))
+            out = out.reindex(wanted + sorted(g for g in out.index if g not in set(wanted)))
+        else:
+            out = out.sort_index()
+        out = out.fillna(0).astype(np.int64).join(handling)
+        out.index.name = by
+        ordered = (["received", "accepted", "not_accepted", "closed"]
+                   + [f"{r}_{p}" for r in RATE_NAMES for p in ("num", "den")]
+                   + ["reopened", "yellow_lights", "red_lights", "notices", *NOTICE_KINDS, "referrals",
+                      "handling_days_median", "handling_days_p90"])
+        return out[ordered]
+
+
+def compute_all(tickets: pd.DataFrame, period: Period, *, calendar, satisfied_levels: Iterable[str] = ("满意",),
+                lights: pd.DataFrame | None = None, notices: pd.DataFrame | None = None,
+                referrals: pd.DataFrame | None = None, as_of=None, groups: Iterable[str] | None = None,
+                district_label: str = DISTRICT, prepared: bool = False) -> dict[str, pd.DataFrame]:
+    """The three tables a bulletin needs: per unit, per township and the district row (compute_metrics'
+    for each; the per-ticket counts do not depend on the grouping, so they are worked out once)."""
+    counted = _Counted.of(tickets, period, calendar=calendar, satisfied_levels=satisfied_levels, as_of=as_of,
+                          prepared=prepared)
+    return {by: counted.table(by, lights=lights, notices=notices, referrals=referrals, groups=groups,
+                              district_label=district_label) for by in GROUPINGS}
 
 
 def rate(row: Mapping, name: str) -> Rate:

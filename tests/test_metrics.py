@@ -374,3 +374,20 @@ def test_chinese_light_names_and_side_frame_errors():
         compute_metrics(TICKETS, OCT, calendar=CAL, lights=LIGHTS.drop(columns=["at"]))
     with pytest.raises(MetricsInputError, match="截至时间早于统计期间开始"):
         compute_metrics(TICKETS, OCT, calendar=CAL, as_of="2026-09-30")
+
+
+@pytest.mark.parametrize("as_of", [None, "2026-10-17 12:00"])
+def test_compute_all_sums_the_same_counts_as_each_grouping_alone(as_of):
+    # compute_all works the per-ticket counts out once for its three tables; each must be what
+    # compute_metrics gives for that grouping alone (a synthetic year with lights, notices and referrals).
+    from bench.bench_metrics import synth_ledger
+    tickets, lights, notices, referrals = synth_ledger(4000, seed=3, units=12, townships=5)
+    kw = dict(calendar=WeekdayCalendar(), satisfied_levels=("满意", "基本满意"), lights=lights, notices=notices,
+              referrals=referrals, as_of=as_of)
+    units = sorted(tickets["unit"].dropna().unique())[:3] + ["区税务局"]
+    tables = compute_all(tickets, OCT, groups=units, **kw)
+    assert set(tables) == {"unit", "township", "district"}
+    for by, table in tables.items():
+        alone = compute_metrics(tickets, OCT, by=by, groups=units, **kw)
+        pd.testing.assert_frame_equal(table, alone)
+    assert tables["unit"]["received"].sum() > 0 and list(tables["unit"].index[:4]) == units
