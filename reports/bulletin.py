@@ -306,7 +306,8 @@ def bulletin_html(bulletin: Bulletin, pngs: dict[str, bytes] | None = None) -> s
 
 def write_pdf(bulletin: Bulletin, path) -> Path:
     """Summary, charts (trend, rates against targets, lights, categories), then the lists: ranking, unit
-    metrics, units with lights, each light, notices issued, recurring themes; A4 landscape (WeasyPrint)."""
+    metrics, units with lights, notices issued, recurring themes (each light only in the xlsx); A4 landscape
+    (WeasyPrint)."""
     from weasyprint import HTML
     from reports.charts import cjk_font
     cjk_font()  # a clear error instead of a PDF of empty boxes
