@@ -26,6 +26,7 @@ THRESHOLD = 0.3        # cosine similarity above which two requests are the same
 MAX_CHARS = 300        # a request's gist is in its opening; tokenising 2,000 字 would only cost time
 NEIGHBOURS = 8         # edges kept per request: enough to chain a theme, bounded on 100,000 rows
 BUCKET_SIZE = 1500     # a k-means bucket is compared pairwise; buckets keep 100,000 rows linear
+KMEANS_SAMPLE = 12_000  # rows k-means++ picks its initial centres from
 KMEANS_ROUNDS = 10     # Lloyd rounds of bucketing; buckets only need to keep similar rows together
 DENSE_MAX = 25_000_000  # entries (100 MB of float32) of a bucket's dense transpose; past it, sparse products
 
@@ -304,14 +305,41 @@ def _buckets(X: csr_matrix, seed: int = 0) -> list[np.ndarray]:
     return out
 
 
+def _spread_rows(X: csr_matrix, k: int, rng: np.random.Generator) -> csr_matrix:
+    """k rows of X far apart, as initial centres: greedy k-means++ (each next row drawn with odds of its
+    distance 1 - cosine to the nearest row chosen, the best of a few draws kept) on a sample of rows. Random
+    rows instead would often put two centres in one tight matter and cut it in two."""
+    n = X.shape[0]
+    S = X[np.sort(rng.choice(n, size=KMEANS_SAMPLE, replace=False))] if n > KMEANS_SAMPLE else X
+    tries = 2 + int(log(k))
+
+    def distances(row: int) -> np.ndarray:
+        return np.maximum(1.0 - S @ S[row].toarray().ravel(), 0.0)
+
+    chosen = [int(rng.integers(S.shape[0]))]
+    nearest = distances(chosen[0])
+    for _ in range(1, k):
+        total = nearest.sum(dtype=np.float64)
+        if total > 0:
+            draws = np.searchsorted(np.cumsum(nearest, dtype=np.float64), rng.random(tries) * total, side="right")
+            draws = np.minimum(draws, S.shape[0] - 1)
+        else:  # every row is a copy of one chosen: any other row will do
+            draws = rng.choice(np.setdiff1d(np.arange(S.shape[0]), chosen), size=1)
+        options = [np.minimum(nearest, distances(int(r))) for r in draws]
+        best = int(np.argmin([o.sum(dtype=np.float64) for o in options]))
+        chosen.append(int(draws[best]))
+        nearest = options[best]
+    return S[chosen]
+
+
 def _kmeans(X: csr_matrix, k: int, seed: int, rounds: int = KMEANS_ROUNDS) -> np.ndarray:
     """A cluster (0..k-1) per unit-length row: spherical k-means (the nearest centre by cosine, centres the
-    normalised sums of their rows) from k distinct rows drawn with a fixed seed, at most rounds rounds; an
-    emptied cluster restarts from the row farthest from its centre. Sparse products and numpy only, no
-    threads: the same buckets on every machine."""
+    normalised sums of their rows) from k-means++ centres, at most rounds rounds; an emptied cluster restarts
+    from the row farthest from its centre. Sparse products and numpy only, seeded, no threads: the same
+    buckets on every machine."""
     n = X.shape[0]
     rng = np.random.default_rng(seed)
-    centres = X[np.sort(rng.choice(n, size=k, replace=False))].toarray().T.copy()  # terms x k
+    centres = _spread_rows(X, k, rng).toarray().T.copy()  # terms x k
     labels = np.full(n, -1)
     ones = np.ones(n, dtype=np.float32)
     for _ in range(rounds):
