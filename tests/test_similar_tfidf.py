@@ -138,9 +138,27 @@ def test_kmeans_with_more_centres_than_distinct_rows_and_a_blank_row():
     assert np.array_equal(labels, similar._kmeans(X, 3, seed=0))
 
 
-def test_themes_import_no_scikit_learn():
+def test_themes_import_neither_scikit_learn_nor_csgraph():
     code = ("import sys; from reports import similar; similar.BUCKET_SIZE = 2; "
             "assert similar.themes([f'园区停水{i}次无法生产' for i in range(9)] + ['路灯损坏'] * 3); "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'threadpoolctl')))")
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'threadpoolctl')"
+            " or m.startswith('scipy.sparse.csgraph')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.strip() == "[]"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(1, 40).flatmap(lambda n: st.tuples(
+    st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=3 * n))))
+def test_components_are_numbered_as_scipys_connected_components(graph):
+    from scipy.sparse.csgraph import connected_components
+    n, edges = graph
+    i, j = (np.array([e[k] for e in edges], dtype=np.int64) for k in (0, 1))
+    want = connected_components(csr_matrix((np.ones(len(i)), (i, j)), shape=(n, n)), directed=False)[1]
+    assert np.array_equal(similar.components(n, i, j), want)
+
+
+def test_components_of_a_long_chain_in_scrambled_order():
+    order = np.random.default_rng(2).permutation(5000)  # a path visiting the nodes in random order
+    got = similar.components(5001, order[:-1], order[1:])
+    assert np.array_equal(got, np.r_[np.zeros(5000, dtype=got.dtype), 1])
