@@ -208,6 +208,7 @@ class Vectorizer:
         return counts
 
     def _weigh(self, counts: csr_matrix) -> csr_matrix:
+        """Counts (changed in place) to unit TF-IDF rows, in TfidfTransformer.transform's float32 steps."""
         data = counts.data
         np.log(data, out=data)
         data += 1.0
