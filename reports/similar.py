@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from math import log
 from functools import lru_cache
+from itertools import chain, repeat
 from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
 
 # Words every request shares; they would make unrelated requests look alike.
 STOP_WORDS = frozenset("""
@@ -24,6 +25,8 @@ THRESHOLD = 0.3        # cosine similarity above which two requests are the same
 MAX_CHARS = 300        # a request's gist is in its opening; tokenising 2,000 字 would only cost time
 NEIGHBOURS = 8         # edges kept per request: enough to chain a theme, bounded on 100,000 rows
 BUCKET_SIZE = 1500     # a k-means bucket is compared pairwise; buckets keep 100,000 rows linear
+KMEANS_SAMPLE = 12_000  # rows k-means++ picks its initial centres from
+KMEANS_ROUNDS = 10     # Lloyd rounds of bucketing; buckets only need to keep similar rows together
 DENSE_MAX = 25_000_000  # entries (100 MB of float32) of a bucket's dense transpose; past it, sparse products
 
 
@@ -150,10 +153,104 @@ def _analyzer():
     return analyze
 
 
-def vectorize(texts: Sequence[str], *, fit_on: Sequence[str] | None = None):
+class Vectorizer:
+    """TF-IDF rows as scikit-learn's TfidfVectorizer(analyzer=_analyzer(), sublinear_tf=True, dtype=np.float32)
+    makes them: sorted vocabulary, tf = 1 + ln(count), smooth idf = ln((1 + n) / (1 + df)) + 1, rows of unit
+    length (float32); without importing scikit-learn, whose text module alone costs ~1 s of a fresh process."""
+
+    def __init__(self, analyzer=None):
+        self.analyze = analyzer or _analyzer()
+        self.vocabulary_: dict[str, int] = {}
+        self.idf_ = np.zeros(0, dtype=np.float32)
+
+    def fit(self, texts: Sequence[str]) -> "Vectorizer":
+        self._fit_counts(texts)
+        return self
+
+    def fit_transform(self, texts: Sequence[str]) -> csr_matrix:
+        return self._weigh(self._fit_counts(texts))
+
+    def transform(self, texts: Sequence[str]) -> csr_matrix:
+        docs = [self.analyze(t) for t in texts]
+        lens = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+        cols = np.fromiter(map(self.vocabulary_.get, chain.from_iterable(docs), repeat(-1)), dtype=np.int64,
+                           count=int(lens.sum()))
+        known = cols >= 0  # words never seen in fitting carry no weight
+        rows = np.repeat(np.arange(len(docs)), lens)[known]
+        lens = np.bincount(rows, minlength=len(docs))
+        return self._weigh(_counts(cols[known], lens, len(self.vocabulary_)))
+
+    def get_feature_names_out(self) -> np.ndarray:
+        return np.array(list(self.vocabulary_), dtype=object)
+
+    def _fit_counts(self, texts: Sequence[str]) -> csr_matrix:
+        """Learns the vocabulary and idf from texts; their count matrix, so fit_transform counts once."""
+        docs = [self.analyze(t) for t in texts]
+        lens = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+        # Ids in order of first sight (a C-level map, no Python loop per word), then ranked by the word.
+        seen: defaultdict[str, int] = defaultdict()
+        seen.default_factory = seen.__len__
+        ids = np.fromiter(map(seen.__getitem__, chain.from_iterable(docs)), dtype=np.int64, count=int(lens.sum()))
+        if not seen:
+            raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+        words = sorted(seen)
+        rank = np.empty(len(words), dtype=np.int64)
+        rank[np.fromiter(map(seen.__getitem__, words), dtype=np.int64, count=len(words))] = np.arange(len(words))
+        self.vocabulary_ = dict(zip(words, range(len(words))))
+        counts = _counts(rank[ids], lens, len(words))
+        # The very float32 steps of TfidfTransformer.fit, so the weights are the same to the last bit.
+        df = np.bincount(counts.indices, minlength=len(words)).astype(np.float32)
+        df += 1.0
+        self.idf_ = np.full_like(df, len(docs) + 1, dtype=np.float32)
+        self.idf_ /= df
+        np.log(self.idf_, out=self.idf_)
+        self.idf_ += 1.0
+        return counts
+
+    def _weigh(self, counts: csr_matrix) -> csr_matrix:
+        """Counts (changed in place) to unit TF-IDF rows, in TfidfTransformer.transform's float32 steps."""
+        data = counts.data
+        np.log(data, out=data)
+        data += 1.0
+        data *= self.idf_[counts.indices]
+        return unit_rows(counts)
+
+
+def _counts(cols: np.ndarray, lens: np.ndarray, n_terms: int) -> csr_matrix:
+    """Count matrix (float32 CSR, columns sorted within each row) of documents given as their words' columns
+    one document after another, lens words each."""
+    indptr = np.zeros(len(lens) + 1, dtype=np.int64)
+    np.cumsum(lens, out=indptr[1:])
+    index_type = np.int32 if len(cols) < 2 ** 31 and n_terms < 2 ** 31 else np.int64
+    counts = csr_matrix((np.ones(len(cols), dtype=np.int32), cols.astype(index_type), indptr.astype(index_type)),
+                        shape=(len(lens), n_terms))
+    counts.sum_duplicates()  # sorts each row's columns and adds up repeated words (C++, no Python per cell)
+    return csr_matrix((counts.data.astype(np.float32), counts.indices, counts.indptr), shape=counts.shape)
+
+
+def unit_rows(X: csr_matrix) -> csr_matrix:
+    """X (CSR) with every row scaled to unit L2 length; zero rows stay zero. The sums are those of scikit-learn's
+    normalize: float32 squares added one by one into a float64, each row in stored order."""
+    X = csr_matrix(X)
+    lens = np.diff(X.indptr)
+    starts = X.indptr[:-1]
+    squares = X.data * X.data
+    sums = np.zeros(X.shape[0])
+    # Position k of every row long enough at once: as many numpy steps as the longest row, the same order
+    # of additions as a loop along each row.
+    order = np.argsort(-lens, kind="stable")
+    longer = len(lens) - np.searchsorted(lens[order][::-1], np.arange(lens.max(initial=0)), side="right")
+    for k, m in enumerate(longer):
+        rows = order[:m]
+        sums[rows] += squares[starts[rows] + k]
+    norms = np.sqrt(sums)
+    norms[norms == 0] = 1.0
+    return csr_matrix(((X.data / np.repeat(norms, lens)).astype(X.dtype), X.indices, X.indptr), shape=X.shape)
+
+
+def vectorize(texts: Sequence[str], *, fit_on: Sequence[str] | None = None) -> tuple[Vectorizer, csr_matrix]:
     """L2-normalised TF-IDF rows for texts (sublinear tf), with the vectorizer fitted on fit_on or the texts."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    vec = TfidfVectorizer(analyzer=_analyzer(), sublinear_tf=True, dtype=np.float32)
+    vec = Vectorizer()
     if fit_on is None:
         return vec, vec.fit_transform(list(texts))
     vec.fit(list(fit_on))
@@ -195,15 +292,8 @@ def _buckets(X: csr_matrix, seed: int = 0) -> list[np.ndarray]:
     n = X.shape[0]
     if n <= 2 * BUCKET_SIZE:
         return [np.arange(n)]
-    from sklearn.cluster import MiniBatchKMeans
-    from threadpoolctl import threadpool_limits
     k = max(2, n // BUCKET_SIZE)
-    # One OpenMP thread: the batches are small, so threads mostly wait on each other (4x slower on a busy
-    # 2-core machine), and the inertia sums (which decide when k-means stops) no longer depend on the
-    # machine's core count, so a month's buckets are the same everywhere.
-    with threadpool_limits(1, user_api="openmp"):
-        labels = MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=1, batch_size=4096,
-                                 max_iter=20).fit_predict(X)
+    labels = _kmeans(X, k, seed)
     out = []
     for b in range(k):
         rows = np.flatnonzero(labels == b)
@@ -215,6 +305,62 @@ def _buckets(X: csr_matrix, seed: int = 0) -> list[np.ndarray]:
     return out
 
 
+def _spread_rows(X: csr_matrix, k: int, rng: np.random.Generator) -> csr_matrix:
+    """k rows of X far apart, as initial centres: greedy k-means++ (each next row drawn with odds of its
+    distance 1 - cosine to the nearest row chosen, the best of a few draws kept) on a sample of rows. Random
+    rows instead would often put two centres in one tight matter and cut it in two."""
+    n = X.shape[0]
+    S = X[np.sort(rng.choice(n, size=KMEANS_SAMPLE, replace=False))] if n > KMEANS_SAMPLE else X
+    tries = 2 + int(log(k))
+
+    def distances(row: int) -> np.ndarray:
+        return np.maximum(1.0 - S @ S[row].toarray().ravel(), 0.0)
+
+    chosen = [int(rng.integers(S.shape[0]))]
+    nearest = distances(chosen[0])
+    for _ in range(1, k):
+        total = nearest.sum(dtype=np.float64)
+        if total > 0:
+            draws = np.searchsorted(np.cumsum(nearest, dtype=np.float64), rng.random(tries) * total, side="right")
+            draws = np.minimum(draws, S.shape[0] - 1)
+        else:  # every row is a copy of one chosen: any other row will do
+            draws = rng.choice(np.setdiff1d(np.arange(S.shape[0]), chosen), size=1)
+        options = [np.minimum(nearest, distances(int(r))) for r in draws]
+        best = int(np.argmin([o.sum(dtype=np.float64) for o in options]))
+        chosen.append(int(draws[best]))
+        nearest = options[best]
+    return S[chosen]
+
+
+def _kmeans(X: csr_matrix, k: int, seed: int, rounds: int = KMEANS_ROUNDS) -> np.ndarray:
+    """A cluster (0..k-1) per unit-length row: spherical k-means (the nearest centre by cosine, centres the
+    normalised sums of their rows) from k-means++ centres, at most rounds rounds; an emptied cluster restarts
+    from the row farthest from its centre. Sparse products and numpy only, seeded, no threads: the same
+    buckets on every machine."""
+    n = X.shape[0]
+    rng = np.random.default_rng(seed)
+    centres = _spread_rows(X, k, rng).toarray().T.copy()  # terms x k
+    labels = np.full(n, -1)
+    ones = np.ones(n, dtype=np.float32)
+    for _ in range(rounds):
+        sims = X @ centres
+        new = sims.argmax(axis=1)
+        if np.array_equal(new, labels):
+            break
+        labels = new
+        sums = (csr_matrix((ones, (labels, np.arange(n))), shape=(k, n)) @ X).toarray()
+        empty = np.flatnonzero(np.bincount(labels, minlength=k) == 0)
+        if len(empty):
+            closeness = sims[np.arange(n), labels]
+            closeness[np.diff(X.indptr) == 0] = np.inf  # a row with no words would make a centre of nothing
+            far = np.argsort(closeness, kind="stable")[:len(empty)]
+            sums[empty] = X[far].toarray()
+        norms = np.sqrt(np.einsum("ij,ij->i", sums, sums, dtype=np.float64))
+        norms[norms == 0] = 1.0
+        centres = (sums / norms[:, None]).astype(np.float32).T.copy()
+    return labels
+
+
 def _linked(X: csr_matrix, threshold: float) -> np.ndarray:
     """Connected components of the nearest-neighbour graph with edges of cosine ≥ threshold."""
     n = X.shape[0]
@@ -223,9 +369,28 @@ def _linked(X: csr_matrix, threshold: float) -> np.ndarray:
         i, j = _pairs_above(X, rows, threshold)
         ii.append(i)
         jj.append(j)
-    i, j = np.concatenate(ii), np.concatenate(jj)
-    graph = csr_matrix((np.ones(len(i), dtype=np.int8), (i, j)), shape=(n, n))
-    return connected_components(graph, directed=False)[1]
+    return components(n, np.concatenate(ii), np.concatenate(jj))
+
+
+def components(n: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """A label per node of the undirected graph with edges (i[e], j[e]) on n nodes, components numbered by
+    their smallest node as scipy.sparse.csgraph.connected_components numbers them; in numpy, as importing
+    csgraph costs ~0.15 s of a fresh process. Each round, every root hooks under the smallest root next to
+    it, then pointers jump to their roots; a parent is never above its node, so there are no cycles."""
+    parent = np.arange(n)
+    a, b = np.concatenate([i, j]), np.concatenate([j, i])
+    while True:
+        ra, rb = parent[a], parent[b]
+        apart = ra != rb
+        if not apart.any():
+            break
+        np.minimum.at(parent, ra[apart], rb[apart])
+        while True:
+            up = parent[parent]
+            if np.array_equal(up, parent):
+                break
+            parent = up
+    return np.unique(parent, return_inverse=True)[1].reshape(-1)
 
 
 def group_labels(X: csr_matrix, threshold: float = THRESHOLD) -> np.ndarray:
@@ -234,20 +399,18 @@ def group_labels(X: csr_matrix, threshold: float = THRESHOLD) -> np.ndarray:
     n = X.shape[0]
     if n == 0:
         return np.array([], dtype=int)
-    from sklearn.preprocessing import normalize
     first = _linked(X, threshold)
     member = csr_matrix((np.ones(n, dtype=np.float32), (first, np.arange(n))), shape=(first.max() + 1, n))
-    centroids = normalize(member @ X)
+    centroids = unit_rows(member @ X)
     return _linked(centroids, threshold)[first]
 
 
 def _cohesive(X: csr_matrix, labels: np.ndarray, threshold: float) -> np.ndarray:
     """labels with -1 for rows less similar than threshold to their group's centroid: chains of loosely
     related requests (single linkage) do not make a theme of everything."""
-    from sklearn.preprocessing import normalize
     n = X.shape[0]
     member = csr_matrix((np.ones(n, dtype=np.float32), (labels, np.arange(n))), shape=(labels.max() + 1, n))
-    centroids = normalize(member @ X)
+    centroids = unit_rows(member @ X)
     closeness = np.asarray(X.multiply(centroids[labels]).sum(axis=1)).ravel()
     return np.where(closeness >= threshold, labels, -1)
 
