@@ -289,7 +289,10 @@ def _indicators(t: pd.DataFrame, period: Period, as_of: pd.Timestamp, satisfied:
 
 def _nearest_rank(values: pd.Series, keys: pd.Series, q: float) -> pd.Series:
     """Per group, the smallest value with at least q of the group at or below it (nearest-rank percentile)."""
-    df = pd.DataFrame({"k": keys.values, "v": values.values}).sort_values(["k", "v"], kind="mergesort")
+    df = pd.DataFrame({"k": keys.values, "v": values.values})
+    # A ticket without the grouping's key (closed on the spot, never dispatched to a unit) is in no group,
+    # as in groupby; left in, its NaN group size would break the rank arithmetic.
+    df = df[df["k"].notna()].sort_values(["k", "v"], kind="mergesort")
     n = df.groupby("k")["v"].transform("size")
     pos = df.groupby("k").cumcount()
     target = np.ceil(q * n).astype(int) - 1

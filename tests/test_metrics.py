@@ -366,6 +366,26 @@ def test_undispatched_ticket_counts_for_township_and_district_only():
     assert tables["district"].loc[DISTRICT, "received"] == 7 + 1
 
 
+def test_ticket_closed_without_a_unit_counts_in_the_district_handling_days_only():
+    # A 咨询 answered by the township on the spot: closed, never dispatched. It has no unit row (and used to
+    # break the unit table's 90th percentile); the district's handling days include its 1 working day.
+    spot = ticket("U2", None, TS, "2026-10-20 09:00", category="咨询", resolved_at="2026-10-21 10:00")
+    t = pd.concat([TICKETS, pd.DataFrame([spot])], ignore_index=True)
+    without = compute_all(TICKETS, OCT, **KW)
+    tables = compute_all(t, OCT, **KW)
+    pd.testing.assert_frame_equal(tables["unit"], without["unit"])
+    assert tables["township"].loc[TS, "closed"] == without["township"].loc[TS, "closed"] + 1
+    district = tables["district"].loc[DISTRICT]
+    assert district["closed"] == without["district"].loc[DISTRICT, "closed"] + 1
+    # The district's handling days are those of every ticket closed in October, the new one included.
+    closed = t[t["resolved_at"].fillna("").str.startswith("2026-10")]
+    days = sorted(CAL.count_working_days_array(pd.to_datetime(closed["received"]).values,
+                                               pd.to_datetime(closed["resolved_at"]).values))
+    assert len(days) == without["district"].loc[DISTRICT, "closed"] + 1
+    assert district["handling_days_p90"] == days[math.ceil(0.9 * len(days)) - 1]
+    assert district["handling_days_median"] == pd.Series(days).median()
+
+
 def test_chinese_light_names_and_side_frame_errors():
     lights = LIGHTS.assign(light=LIGHTS["light"].map({"yellow": "黄灯", "red": "红灯"}))
     row = compute_metrics(TICKETS, OCT, calendar=CAL, lights=lights, by="district").loc[DISTRICT]
