@@ -149,6 +149,20 @@ def test_demo_builds_a_district_that_validates_but_for_its_one_deliberate_mistak
     unnumbered = [r for r in rows if not r["诉求编号"]]
     assert len(rows) == 25 and len(unnumbered) == 1 and "联系电话" in unnumbered[0]["校验结果"]
 
+    # The demo's month makes a bulletin (its 咨询 closed on the spot, with no unit, once broke the metrics).
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import openpyxl
+    month = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m")
+    res = CliRunner().invoke(main, ["--config", str(tmp_path / "jiesu.toml"), "report", "--month", month,
+                                    "--out", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "out" / f"通报_{month}.pdf").stat().st_size > 0
+    summary = openpyxl.load_workbook(tmp_path / "out" / f"通报_{month}.xlsx")["全区概况"]
+    figures = {r[0]: r[1] for r in summary.iter_rows(min_row=4, values_only=True)}
+    assert figures["受理诉求数(收到)"] >= 1
+
 
 def test_consultations_get_knowledge_base_suggestions_once(district):
     cfg, path = district
