@@ -14,6 +14,7 @@ from domain.metrics import (METRIC_BY_NAME, NOTICE_KINDS, Period, breakdown, com
                             prepare_tickets, trend_counts)
 from domain.ranking import display_ranking, rank_units, weights_from_profile
 from reports import similar
+from reports.background import Background
 from reports.frames import Frames
 
 LIGHT_LABELS = {"yellow": "黄灯", "red": "红灯"}
@@ -76,7 +77,7 @@ def trend_months(period: Period) -> list[Period]:
 
 @contextmanager
 def _no_full_collections():
-    """Young garbage collections only while a bulletin is made: its imports (scikit-learn, matplotlib,
+    """Young garbage collections only while a bulletin is made: its imports (matplotlib,
     WeasyPrint) and jieba's words grow the heap so that Python ran ~8 full collections, each walking every
     object (~1 s in all). Young cycles are still collected; older garbage waits for the next full
     collection after the bulletin (peak memory ~7% higher). The thresholds are restored afterwards."""
@@ -101,14 +102,17 @@ _gc_users = [0]                         # bulletins being made now
 
 
 def build(frames: Frames, period: Period, *, profile, calendar, as_of=None, units=None,
-          themes: bool = True, progress: Callable[[str], None] | None = None) -> Bulletin:
-    """Computes every table of the bulletin for period; progress(step) is called after each of STEPS."""
+          themes: bool = True, progress: Callable[[str], None] | None = None,
+          before_themes: Callable[[Bulletin], None] | None = None) -> Bulletin:
+    """Computes every table of the bulletin for period; progress(step) is called after each of STEPS;
+    before_themes(bulletin) when every table but the themes is there (to start on the charts meanwhile)."""
     with _no_full_collections():
         return _build(frames, period, profile=profile, calendar=calendar, as_of=as_of, units=units,
-                      themes=themes, progress=progress)
+                      themes=themes, progress=progress, before_themes=before_themes)
 
 
-def _build(frames: Frames, period: Period, *, profile, calendar, as_of, units, themes, progress) -> Bulletin:
+def _build(frames: Frames, period: Period, *, profile, calendar, as_of, units, themes, progress,
+           before_themes) -> Bulletin:
     done = progress or (lambda step: None)
     as_of = period.end if as_of is None else pd.Timestamp(as_of)
     t = prepare_tickets(frames.tickets)
@@ -136,14 +140,16 @@ def _build(frames: Frames, period: Period, *, profile, calendar, as_of, units, t
                             "承办单位": issued["unit"].values, "诉求编号": issued["ticket"].values,
                             "发出时间": issued["issued_at"].dt.strftime("%Y-%m-%d %H:%M").values})
     done(STEPS[4])
-    found = []
+    title = f"{profile.name}企业诉求“接诉即办”工作通报({period.label})"
+    b = Bulletin(title, period, as_of, tables, ranking, monthly, cats, lights, notices, [],
+                 dict(profile.metrics.targets))
+    if before_themes:
+        before_themes(b)
     if themes and "text" in t.columns:
         received = t[period.contains(t["received"]) & t["accepted"]]
-        found = similar.themes(received["text"].fillna("").tolist(), received["number"].tolist(), top=20)
+        b.themes = similar.themes(received["text"].fillna("").tolist(), received["number"].tolist(), top=20)
     done(STEPS[5])
-    title = f"{profile.name}企业诉求“接诉即办”工作通报({period.label})"
-    return Bulletin(title, period, as_of, tables, ranking, monthly, cats, lights, notices, found,
-                    dict(profile.metrics.targets))
+    return b
 
 
 # --- xlsx ----------------------------------------------------------------------------------------------------
@@ -292,27 +298,31 @@ def _jinja():
     return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True)
 
 
+def pdf_chart_pngs(bulletin: Bulletin) -> dict[str, bytes]:
+    """The charts as the PDF embeds them. Pixels are what count: WeasyPrint decodes and re-encodes each
+    image, so a lightly compressed PNG gives the same PDF in less time."""
+    return chart_pngs(bulletin, compress_level=1)
+
+
 def bulletin_html(bulletin: Bulletin, pngs: dict[str, bytes] | None = None) -> str:
     """The whole bulletin as one HTML page (what the PDF prints), charts inline as PNG data URIs."""
     import base64
-    # Pixels are what count: WeasyPrint decodes and re-encodes each image, so a lightly compressed PNG
-    # gives the same PDF in less time.
-    pngs = chart_pngs(bulletin, compress_level=1) if pngs is None else pngs
+    pngs = pdf_chart_pngs(bulletin) if pngs is None else pngs
     charts = {k: "data:image/png;base64," + base64.b64encode(v).decode() for k, v in pngs.items()}
     return _jinja().get_template("reports/bulletin.html.j2").render(
         title=bulletin.title, period=bulletin.period.label, as_of=f"{bulletin.as_of:%Y-%m-%d %H:%M}",
         tables=html_tables(bulletin, widths=True), charts=charts)
 
 
-def write_pdf(bulletin: Bulletin, path) -> Path:
+def write_pdf(bulletin: Bulletin, path, charts: Background | None = None) -> Path:
     """Summary, charts (trend, rates against targets, lights, categories), then the lists: ranking, unit
     metrics, units with lights, notices issued, recurring themes (each light only in the xlsx); A4 landscape
-    (WeasyPrint)."""
-    from weasyprint import HTML
-    from reports.charts import cjk_font
-    cjk_font()  # a clear error instead of a PDF of empty boxes
+    (WeasyPrint). charts: pdf_chart_pngs(bulletin) already under way (produce), else they are drawn here."""
+    from weasyprint import HTML  # its import (~0.7 s) overlaps the charts when they are under way
+    # Drawing the charts finds the CJK font: a clear error instead of a PDF of empty boxes.
+    pngs = charts.result() if charts is not None else pdf_chart_pngs(bulletin)
     path = Path(path)
-    HTML(string=bulletin_html(bulletin), base_url=str(TEMPLATE_DIR)).write_pdf(path)
+    HTML(string=bulletin_html(bulletin, pngs), base_url=str(TEMPLATE_DIR)).write_pdf(path)
     return path
 
 
@@ -347,21 +357,23 @@ def _quick_exit_once() -> None:
     _exit_hooked = True
 
 
-def write_files(b: Bulletin, out_dir, progress: Callable[[str], None] | None = None) -> tuple[Path, Path]:
-    """Writes 通报_<period>.xlsx and .pdf into out_dir (created if missing); returns both paths."""
+def write_files(b: Bulletin, out_dir, progress: Callable[[str], None] | None = None,
+                charts: Background | None = None) -> tuple[Path, Path]:
+    """Writes 通报_<period>.xlsx and .pdf into out_dir (created if missing); returns both paths. charts:
+    the PDF's chart PNGs already under way (produce)."""
     _quick_exit_once()
     with _no_full_collections():
-        return _write_files(b, out_dir, progress)
+        return _write_files(b, out_dir, progress, charts)
 
 
-def _write_files(b: Bulletin, out_dir, progress) -> tuple[Path, Path]:
+def _write_files(b: Bulletin, out_dir, progress, charts) -> tuple[Path, Path]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     stem = file_stem(b.period)
     xlsx = write_xlsx(b, out / f"{stem}.xlsx")
     if progress:
         progress("xlsx")
-    pdf = write_pdf(b, out / f"{stem}.pdf")
+    pdf = write_pdf(b, out / f"{stem}.pdf", charts)
     if progress:
         progress("pdf")
     return xlsx, pdf
@@ -369,6 +381,11 @@ def _write_files(b: Bulletin, out_dir, progress) -> tuple[Path, Path]:
 
 def produce(frames: Frames, period: Period, out_dir, *, profile, calendar, as_of=None,
             progress: Callable[[str], None] | None = None) -> tuple[Path, Path]:
-    """Builds the bulletin and writes its xlsx and PDF into out_dir; returns both paths."""
-    b = build(frames, period, profile=profile, calendar=calendar, as_of=as_of, progress=progress)
-    return write_files(b, out_dir, progress)
+    """Builds the bulletin and writes its xlsx and PDF into out_dir; returns both paths. The charts are drawn
+    in a forked child (reports.background) while this process finds the themes, writes the xlsx and loads
+    WeasyPrint: about 2 s of a fresh `jiesu report` on the second core. A process with other threads
+    draws them itself, as before."""
+    charts: list[Background] = []
+    b = build(frames, period, profile=profile, calendar=calendar, as_of=as_of, progress=progress,
+              before_themes=lambda tables: charts.append(Background(pdf_chart_pngs, tables)))
+    return write_files(b, out_dir, progress, charts[0])
