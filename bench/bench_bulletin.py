@@ -62,8 +62,10 @@ def synth_frames(n: int, seed: int = 0) -> Frames:
     return Frames(tickets, lights, notices, referrals)
 
 
-def _produce(frames, when: str, out_dir) -> dict[str, float]:
-    """One bulletin into out_dir; the seconds of each step (bulletin.STEPS, xlsx, pdf)."""
+def _produce(frames, when: str, out_dir, serial: bool = False) -> dict[str, float]:
+    """One bulletin into out_dir; the seconds of each step (bulletin.STEPS, xlsx, pdf). serial: everything
+    in this process (build, then write_files), as the scheduler makes it; else produce(), whose charts are
+    drawn in a forked child when this process is single-threaded."""
     from profiles import load
     from reports import bulletin
     steps = {}
@@ -73,42 +75,62 @@ def _produce(frames, when: str, out_dir) -> dict[str, float]:
         nonlocal last
         now = time.perf_counter()
         steps[step], last = now - last, now
-    bulletin.produce(frames, Period.parse(when), out_dir, profile=load("gangnan"), calendar=WeekdayCalendar(),
-                     progress=tick)
+    kw = dict(profile=load("gangnan"), calendar=WeekdayCalendar(), progress=tick)
+    if serial:
+        b = bulletin.build(frames, Period.parse(when), **kw)
+        bulletin.write_files(b, out_dir, tick)
+    else:
+        bulletin.produce(frames, Period.parse(when), out_dir, **kw)
     return steps
 
 
-def fresh(frames_path: str, out_dir: str) -> None:
+def fresh(frames_path: str, out_dir: str, mode: str = "produce") -> None:
     """The child process: one monthly bulletin from pickled frames, as `jiesu report --month` makes it in a
     new process (every import, jieba's dictionary, then the steps); prints its figures as JSON."""
     t0 = time.perf_counter()
     with open(frames_path, "rb") as f:
         frames = pickle.load(f)
     loaded = time.perf_counter() - t0
-    steps = _produce(frames, "2026-10", out_dir)
+    steps = _produce(frames, "2026-10", out_dir, serial=mode == "serial")
     print(json.dumps({"load": loaded, "steps": steps}))
 
 
-def _fresh_process(frames: Frames) -> None:
-    """Times fresh() in a subprocess: wall clock from starting Python to both files written."""
+def _fresh_run(path: str, out: str, mode: str) -> tuple[float, float, dict]:
+    """(wall from starting Python to exit minus reading the frames, CPU of the process and its children,
+    the child's figures) of one fresh() run."""
+    cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "bench.bench_bulletin", "--fresh", path, out, mode],
+                          capture_output=True, text=True, check=True, cwd=ROOT)
+    wall = time.perf_counter() - t0
+    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    return wall - got["load"], cpu1.ru_utime - cpu0.ru_utime + cpu1.ru_stime - cpu0.ru_stime, got
+
+
+def _fresh_process(frames: Frames, runs: int = 3) -> None:
+    """Times fresh() in subprocesses, produce() and all-in-one-process alternated run for run (the machine
+    may be shared: alternating puts both under the same load); medians."""
+    from statistics import median
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "frames.pickle")
         with open(path, "wb") as f:
             pickle.dump(frames, f, protocol=pickle.HIGHEST_PROTOCOL)
-        cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "bench.bench_bulletin", "--fresh", path, tmp],
-                              capture_output=True, text=True, check=True, cwd=ROOT)
-        wall = time.perf_counter() - t0
-        cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    got = json.loads(done.stdout.strip().splitlines()[-1])
-    cpu = cpu1.ru_utime - cpu0.ru_utime + cpu1.ru_stime - cpu0.ru_stime
+        got = {"produce": [], "serial": []}
+        for _ in range(runs):
+            for mode in got:
+                got[mode].append(_fresh_run(path, tmp, mode))
+    (wall, cpu, child), (serial_wall, serial_cpu, _) = ((median(r[0] for r in got[m]), median(r[1] for r in got[m]),
+                                                        got[m][-1][2]) for m in ("produce", "serial"))
     print(f"monthly bulletin 2026-10 from {len(frames.tickets):,} tickets in a FRESH PROCESS (what `jiesu report "
-          f"--month` costs): {wall - got['load']:.2f} s (aim < 10 s), CPU {cpu:.2f} s; reading the pickled "
-          f"frames ({got['load']:.2f} s, standing in for the store) not counted")
-    rest = wall - got["load"] - sum(got["steps"].values())
-    print(f"  steps: Python start, imports and exit {rest:.2f} s, "
-          + ", ".join(f"{k} {v:.2f} s" for k, v in got["steps"].items()))
+          f"--month` costs), median of {runs}: {wall:.2f} s (aim < 10 s; runs "
+          + ", ".join(f"{r[0]:.2f}" for r in got["produce"]) + f"), CPU {cpu:.2f} s; reading the pickled frames "
+          f"({child['load']:.2f} s, standing in for the store) not counted")
+    print(f"  the same with its charts drawn in the one process (no forked child): {serial_wall:.2f} s, CPU "
+          f"{serial_cpu:.2f} s; the child saves {serial_wall - wall:.2f} s ({serial_wall / wall:.2f}x)")
+    rest = got["produce"][-1][0] - sum(child["steps"].values())
+    print(f"  steps of the last run: Python start, imports and exit {rest:.2f} s, "
+          + ", ".join(f"{k} {v:.2f} s" for k, v in child["steps"].items()))
 
 
 def run():
@@ -147,4 +169,4 @@ def run():
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--fresh"]:
-    fresh(*sys.argv[2:4])
+    fresh(*sys.argv[2:5])
