@@ -11,6 +11,7 @@ from connector import ledger_for, read_many
 from connector.base import cell_text
 from domain import dispatch as dispatching
 from domain.calendar import OverrideError, WorkCalendar, parse_override_rows
+from jobs.code_version import running_code_digest
 from sheets_schema import (CALENDAR_SHEET, DISPATCH_SHEET, KNOWLEDGE_SHEET, LEDGER, SUPERVISION_SHEET,
                            UNITS_SHEET, read_records)
 from sheets_schema.parse import normalize
@@ -150,16 +151,17 @@ def knowledge_base(reads) -> tuple[list[dict], str]:
 
 
 
-# Bump when a change to the code makes the cycle decide or write differently for the same sheets: every
-# ledger mark then stops matching and the next cycle looks at every row again.
+# A change to the code in jobs.code_version.DECIDING already changes every context digest (the next cycle
+# after a deploy looks at every row again). Bump this by hand only for a change elsewhere that makes the
+# cycle decide or write differently for the same sheets.
 DECISIONS_VERSION = "2026-11-25.1"
 
 
 def context_digest(profile, calendar_tag: str, rules, units: dict, knowledge_tag: str, zone: str) -> str:
     """A hash of everything district-wide a ledger's decisions depend on besides its own rows: the profile,
     the calendar's overrides, the 派单目录, the 承办单位 directory, the 知识库, the time zone (and the code's
-    version)."""
-    parts = [DECISIONS_VERSION, profile_digest(profile), calendar_tag,
+    version: DECISIONS_VERSION and the digest of the deciding code)."""
+    parts = [DECISIONS_VERSION, running_code_digest(), profile_digest(profile), calendar_tag,
              [dataclasses.asdict(r) for r in rules], units, knowledge_tag, zone]
     text = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=_plain)
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()

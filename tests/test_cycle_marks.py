@@ -143,3 +143,21 @@ def test_a_ledger_is_looked_at_again_when_its_configuration_changes(tmp_path, ch
     assert report.rows == len(ROWS)
     if change == "profile":
         assert [r["应办结时限"] for r in rows_of(path)] != [r["应办结时限"] for r in before]
+
+
+def test_a_deploy_that_changes_the_deciding_code_looks_at_every_row_again(tmp_path, monkeypatch):
+    import jobs.district
+    cfg, path = _district(tmp_path / "d")
+    validated = []
+    real_validate = jobs.cycle.validate_sheet
+    monkeypatch.setattr(jobs.cycle, "validate_sheet", lambda *a, **kw: validated.append(1) or real_validate(*a, **kw))
+
+    def looked(minute):
+        before = len(validated)
+        run_cycle(cfg, now=clock.parse_now(f"2026-11-02T12:{minute}", cfg.timezone))
+        return len(validated) - before
+    looked("00"), looked("05")                                       # numbered, written back
+    assert looked("07") == 0                                         # then quiet
+    # The service restarted on new code: its code digest differs, so no ledger mark matches any more.
+    monkeypatch.setattr(jobs.district, "running_code_digest", lambda: "0" * 32)
+    assert [looked("10"), looked("15")] == [1, 0]
