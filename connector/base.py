@@ -223,11 +223,20 @@ class Missed:
     reason: str
 
 
+@dataclass(frozen=True)
+class KeptCopy:
+    """A person's version of a workbook saved aside before a rewrite that could drop parts of it."""
+
+    path: str
+    parts: tuple[str, ...]   # what the rewrite could lose, as people call it (图表, 切片器 …)
+
+
 @dataclass
 class WriteResult:
     landed: list[Landed] = field(default_factory=list)
     missed: list[Missed] = field(default_factory=list)
     appended: dict[str, list[str]] = field(default_factory=dict)  # sheet -> row ids of appended rows
+    kept: KeptCopy | None = None  # the person's version, when the write could drop what they made
 
 
 class Ledger(ABC):

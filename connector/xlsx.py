@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from connector.base import (
-    ROW_ID_HEADER, CellWrite, Grid, InitReport, Ledger, LedgerError, Snapshot, WriteResult, append_matrix,
-    cell_text, checked_batch, grid_from_values, plan_writes,
+    ROW_ID_HEADER, CellWrite, Grid, InitReport, KeptCopy, Ledger, LedgerError, Snapshot, WriteResult,
+    append_matrix, cell_text, checked_batch, grid_from_values, plan_writes,
 )
-from connector import setup
+from connector import setup, xlsx_keep
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 _OLE_SIGNATURE = bytes.fromhex("d0cf11e0a1b11ae1")  # old .xls files and password-protected .xlsx
@@ -142,7 +142,8 @@ class XlsxLedger(Ledger):
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
     def _rewrite(self, change):
-        """Load the file fully, apply change(wb), save atomically; retry if someone saved meanwhile."""
+        """Load the file fully, apply change(wb), save atomically; retry if someone saved meanwhile. Returns
+        (change's outcome, the KeptCopy of the person's version when the save could drop part of it)."""
         try:
             return self._rewrite_locked(change)
         except OSError as exc:  # read-only folder, full disk, or (Windows) the file open in Excel
@@ -163,15 +164,30 @@ class XlsxLedger(Ledger):
                         os.chmod(tmp, self.path.stat().st_mode & 0o7777)
                     if _digest(self.path.read_bytes()) != _digest(data):
                         continue  # a person saved while we worked: start again from their version
+                    kept = self._keep_persons_version(data)
+                    written = _digest(Path(tmp).read_bytes())
                     os.replace(tmp, self.path)
                     tmp = None
-                    return outcome
+                    with contextlib.suppress(OSError):
+                        xlsx_keep.note_saved(self.path, written)
+                    return outcome, kept
                 finally:
                     if tmp:
                         with contextlib.suppress(OSError):
                             os.unlink(tmp)
         raise LedgerError(f"工作簿 {self.path} 在写入期间反复被修改,本次未写入,稍后重试 / the workbook kept "
                           "changing while writing; nothing written, will retry", permanent=False)
+
+    def _keep_persons_version(self, data: bytes) -> KeptCopy | None:
+        """openpyxl drops shapes, slicers, controls and more, and simplifies charts: when the file as a person
+        last saved it has any, it is copied aside first (once per person's save; the service's own saves are
+        recognised by their digest), so nothing they made is lost."""
+        parts = xlsx_keep.lossy_parts(data)
+        if not parts or xlsx_keep.saved_by_service(self.path, _digest(data)):
+            return None
+        from datetime import datetime
+        copy = xlsx_keep.keep_copy(self.path, data, datetime.now())
+        return KeptCopy(str(copy), tuple(parts))
 
     def _grid(self, wb, title) -> tuple[Grid, list[list]]:
         if title not in wb.sheetnames:
@@ -215,7 +231,9 @@ class XlsxLedger(Ledger):
                 result.appended[title] = ids
             return result
 
-        return self._rewrite(change)
+        result, kept = self._rewrite(change)
+        result.kept = kept
+        return result
 
     # -- setting up ------------------------------------------------------------------------------
     def init(self, spec: "setup.WorkbookSpec | None" = None) -> InitReport:
@@ -240,7 +258,10 @@ class XlsxLedger(Ledger):
                 wb.remove(wb["_"])
             return report
 
-        return self._rewrite(change)
+        report, kept = self._rewrite(change)
+        if kept:
+            report.notes.append(f"工作簿含{'、'.join(kept.parts)},写入前已把原文件另存为 {kept.path}")
+        return report
 
 
 def _init_sheet(wb, sheet: "setup.SheetSpec", report: InitReport):

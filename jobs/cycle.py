@@ -374,6 +374,11 @@ def _write(w: "LedgerWork", writes, appends, rid_of, records_by_key, resigned: l
     lr = w.lr
     result = lr.ledger.write(writes, appends or None)
     report.write_calls += 1
+    if result.kept:
+        # Open until a coordinator has seen it: what the clerk made is safe in the copy, not in the ledger.
+        store.raise_flag(f"kept_copy|{lr.id}|{result.kept.path}", "kept_copy",
+                         f"{lr.title}的工作簿含{'、'.join(result.kept.parts)},本服务写回时无法原样保留;写回前已把"
+                         f"此前版本另存为 {result.kept.path}。请把这些内容放到另一个工作簿中。", now)
     report.written_cells += sum(len(x.values) for x in writes)
     report.missed += [f"{lr.id}:{m.ref.row_id or m.ref.number}: {m.reason}" for m in result.missed]
     for m in result.missed:

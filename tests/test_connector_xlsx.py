@@ -47,7 +47,7 @@ def test_a_save_during_our_write_is_kept_and_we_retry(led):
         wb["台账"].cell(2, 30).value = "红灯"
         return len(calls)
 
-    assert led._rewrite(person_saves_then_service_writes) == 2
+    assert led._rewrite(person_saves_then_service_writes) == (2, None)
     ws = openpyxl.load_workbook(led.path)["台账"]
     assert ws.cell(3, 4).value == "乙公司" and ws.cell(2, 30).value == "红灯"
     # Nothing left behind by the abandoned attempt.

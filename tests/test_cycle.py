@@ -226,3 +226,29 @@ def test_an_excluded_request_keeps_its_number_but_leaves_supervision(district):
     with Store(cfg.state.url) as store:
         state = next(iter(store.ticket_states().values()))
         assert state.state["stage"] == "不予受理" and state.state["dues"] == {} and not state.state["overdue"]
+
+
+def test_a_ledger_with_a_chart_is_copied_aside_and_coordinators_are_told(district):
+    import openpyxl
+    from openpyxl.chart import BarChart, Reference
+    cfg, path = district
+    make_workbook(path, [request()])
+    wb = openpyxl.load_workbook(path)
+    ws = wb.create_sheet("统计")
+    ws.append(["件数", 3])
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=1))
+    ws.add_chart(chart, "D2")
+    wb.save(path)
+    persons = path.read_bytes()
+    report = run_cycle(cfg, now=at("2026-11-02T12:00"))
+    assert report.numbered
+    with Store(cfg.state.url) as store:
+        [flag] = store.flags(kind="kept_copy")
+    copies = list((path.parent / "ledger.备份").iterdir())
+    assert len(copies) == 1 and copies[0].read_bytes() == persons
+    assert "图表" in flag.message and str(copies[0]) in flag.message and flag.ticket is None
+    run_cycle(cfg, now=at("2026-11-02T12:05"))                # the service's own save: no new copy, no flag
+    with Store(cfg.state.url) as store:
+        assert len(store.flags(kind="kept_copy")) == 1
+    assert len(list((path.parent / "ledger.备份").iterdir())) == 1
