@@ -1,0 +1,75 @@
+"""What changed in ticket states and row snapshots since a reader last looked, by the change counter."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from store.base import StoreBase
+from store.models import ChangeCounter, RowSnapshot, TicketState
+from store.tickets import TicketStateRecord
+
+COUNTER = "tickets"
+
+
+def bump_changes(store: StoreBase, conn) -> int:
+    """Take the next counter value inside a writing transaction (call it just before the writes: on PostgreSQL
+    it holds the counter's row lock until commit, so a reader never sees value N before every value below)."""
+    t = ChangeCounter.__table__
+    stmt = store._insert(t).values(name=COUNTER, value=1)
+    stmt = stmt.on_conflict_do_update(index_elements=["name"], set_={"value": t.c.value + 1})
+    return conn.execute(stmt.returning(t.c.value)).scalar_one()
+
+
+@dataclass(frozen=True)
+class TicketChanges:
+    """States and cells written after `since` (all of them when since was None), the counter now, and how many
+    states and snapshots exist (None when nothing changed), so a reader can tell that rows were deleted."""
+    version: int
+    states: dict = field(default_factory=dict)     # {(ledger_id, row_id): TicketStateRecord}
+    cells: dict = field(default_factory=dict)      # {(ledger_id, row_id): {column: text}}
+    state_count: int | None = None
+    snapshot_count: int | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.state_count is not None
+
+
+class ChangesMixin(StoreBase):
+
+    def ticket_changes(self, since: int | None) -> TicketChanges:
+        """Everything written after counter value `since` (None: everything). When nothing was, this costs one
+        primary-key read, so a web worker can afford it on every request."""
+        c, s, r = ChangeCounter.__table__, TicketState.__table__, RowSnapshot.__table__
+        with self._read() as conn:
+            # The counter first: on PostgreSQL each statement sees newer commits, and rows read after it are
+            # at least as new (a row seen twice is harmless, a row missed would be stale).
+            version = conn.execute(select(c.c.value).where(c.c.name == COUNTER)).scalar() or 0
+            if since is not None and version == since:
+                return TicketChanges(version)
+            sq = select(s.c.ledger_id, s.c.row_id, s.c.number, s.c.unit, s.c.status, s.c.state, s.c.updated_at,
+                        s.c.recheck_at)
+            rq = select(r.c.ledger_id, r.c.row_id, r.c.cells)
+            if since is not None:
+                sq, rq = sq.where(s.c.seq > since), rq.where(r.c.seq > since)
+            rows = conn.execute(sq).all()
+            snaps = conn.execute(rq).all()
+            n_states = conn.execute(select(func.count()).select_from(s)).scalar_one()
+            n_snaps = conn.execute(select(func.count()).select_from(r)).scalar_one()
+        # One decode of all as a JSON array: 100,000 separate json.loads calls cost a third more.
+        decoded = json.loads("[" + ",".join(x.state for x in rows) + "]")
+        states = {(x.ledger_id, x.row_id): TicketStateRecord(x.ledger_id, x.row_id, x.number, x.unit, x.status,
+                                                             st, x.updated_at, x.recheck_at)
+                  for x, st in zip(rows, decoded)}
+        cells = json.loads("[" + ",".join(x.cells for x in snaps) + "]")
+        return TicketChanges(version, states, {(x.ledger_id, x.row_id): c for x, c in zip(snaps, cells)},
+                             n_states, n_snaps)
+
+    def ticket_keys(self) -> tuple[set, set]:
+        """({(ledger_id, row_id)} of every ticket state, the same of every row snapshot), nothing decoded."""
+        s, r = TicketState.__table__, RowSnapshot.__table__
+        with self._read() as conn:
+            return ({tuple(k) for k in conn.execute(select(s.c.ledger_id, s.c.row_id))},
+                    {tuple(k) for k in conn.execute(select(r.c.ledger_id, r.c.row_id))})
