@@ -2,8 +2,11 @@
 their light, how urgent they are, and the dashboard's filters."""
 from __future__ import annotations
 
+import threading
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from web.auth import Viewer
 
@@ -27,27 +30,27 @@ class Ticket:
     state: dict
     cells: dict = field(default_factory=dict)
 
-    @property
+    @cached_property
     def township(self) -> str:
         return self.state.get("township") or self.cells.get("所属镇街") or self.ledger_id
 
-    @property
+    @cached_property
     def category(self) -> str:
         return self.state.get("category") or self.cells.get("诉求类别") or ""
 
-    @property
+    @cached_property
     def received(self) -> str:
         return self.state.get("received") or self.cells.get("受理时间") or ""
 
-    @property
+    @cached_property
     def month(self) -> str:
         return self.received[:7]
 
-    @property
+    @cached_property
     def co_units(self) -> tuple[str, ...]:
         return tuple(self.state.get("co_units") or ())
 
-    @property
+    @cached_property
     def light(self) -> str:
         """红灯 / 黄灯 / "" — from the scan (state or the 督办状态 cell) or the status itself."""
         for value in (self.state.get("light"), self.status, self.cells.get("督办状态")):
@@ -55,7 +58,7 @@ class Ticket:
                 return value
         return ""
 
-    @property
+    @cached_property
     def flags(self) -> list[dict]:
         """The cycle's coordinator flags, plus 疑似不予受理 / 疑似重复 from the row's 校验结果."""
         out = list(self.state.get("flags") or ())
@@ -63,7 +66,7 @@ class Ticket:
         out += [{"kind": kind, "message": summary} for word, kind in _SCREENING if word in summary]
         return out
 
-    @property
+    @cached_property
     def urgency(self) -> int:
         """0 red, 1 yellow, 2 overdue, 3 due soon, 4 a coordinator flag, 9 nothing to look at."""
         if self.light == "红灯":
@@ -78,7 +81,7 @@ class Ticket:
             return 4
         return 9
 
-    @property
+    @cached_property
     def flagged(self) -> bool:
         return self.urgency < 9
 
@@ -94,19 +97,108 @@ def visible(user: Viewer, t: Ticket) -> bool:
     return False
 
 
-def load(store, user: Viewer) -> list[Ticket]:
-    """Every ticket the user may see, with its cells."""
+def _ticket(rec, cells: dict) -> Ticket:
+    return Ticket(rec.ledger_id, rec.row_id, rec.number, rec.unit or rec.state.get("unit"), rec.status, rec.state,
+                  cells)
+
+
+def load_uncached(store, user: Viewer) -> list[Ticket]:
+    """Every ticket the user may see, read and decoded afresh (the cache's reference and the bench's baseline)."""
     states = store.ticket_states()
     cells_by_ledger: dict[str, dict] = {}
     out = []
     for (ledger_id, row_id), rec in states.items():
         if ledger_id not in cells_by_ledger:
             cells_by_ledger[ledger_id] = store.snapshots(ledger_id)
-        t = Ticket(ledger_id, row_id, rec.number, rec.unit or rec.state.get("unit"), rec.status, rec.state,
-                   cells_by_ledger[ledger_id].get(row_id, {}))
+        t = _ticket(rec, cells_by_ledger[ledger_id].get(row_id, {}))
         if visible(user, t):
             out.append(t)
     return out
+
+
+class Sorted(list):
+    """Tickets already in the dashboard's order (urgency, received, number): filtering keeps it, no sort."""
+
+
+def _order(t: Ticket):
+    return (t.urgency, t.received, t.number or "", t.ledger_id, t.row_id)
+
+
+@dataclass(frozen=True)
+class View:
+    """What one scope (a role with its unit or township) sees: its tickets in order, their counts and choices."""
+    tickets: Sorted
+    counts: dict
+    choices: dict
+
+
+class _Cache:
+    """One process's decoded tickets of one store, brought up to date on every request from what the store's
+    change counter says was written since (one primary-key read when nothing was). Other processes' writes
+    count too: the counter lives in the database."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.version: int | None = None
+        self.states: dict = {}      # {(ledger_id, row_id): TicketStateRecord}
+        self.cells: dict = {}       # {(ledger_id, row_id): {column: text}}
+        self.tickets: dict = {}     # {(ledger_id, row_id): Ticket}
+        self.ordered: Sorted = Sorted()
+        self.views: dict = {}       # {scope: View}, for this version
+
+    def refresh(self, store) -> None:
+        with self.lock:
+            ch = store.ticket_changes(self.version)
+            if not ch.changed:
+                return
+            touched = set(ch.states) | set(ch.cells)
+            self.states.update(ch.states)
+            self.cells.update(ch.cells)
+            if len(self.states) != ch.state_count or len(self.cells) != ch.snapshot_count:
+                # Rows were deleted (a row gone from the ledger): drop what the store no longer has.
+                state_keys, cell_keys = store.ticket_keys()
+                for key in set(self.states) - state_keys:
+                    del self.states[key]
+                    self.tickets.pop(key, None)
+                for key in set(self.cells) - cell_keys:
+                    del self.cells[key]
+                    touched.add(key)
+            for key in touched:
+                rec = self.states.get(key)
+                if rec is not None:
+                    self.tickets[key] = _ticket(rec, self.cells.get(key, {}))
+            self.ordered = Sorted(sorted(self.tickets.values(), key=_order))
+            self.views = {}
+            self.version = ch.version
+
+    def view(self, user: Viewer) -> View:
+        scope = (user.role, user.unit, user.township)
+        with self.lock:
+            found = self.views.get(scope)
+            if found is None:
+                mine = self.ordered if user.role == "coordinator" else Sorted(
+                    t for t in self.ordered if visible(user, t))
+                found = self.views[scope] = View(mine, counts(mine), choices(mine))
+            return found
+
+
+_CACHES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_CACHES_LOCK = threading.Lock()
+
+
+def view(store, user: Viewer) -> View:
+    """The user's tickets, counts and filter choices, as of the store's last committed write."""
+    with _CACHES_LOCK:
+        cache = _CACHES.get(store)
+        if cache is None:
+            cache = _CACHES[store] = _Cache()
+    cache.refresh(store)
+    return cache.view(user)
+
+
+def load(store, user: Viewer) -> list[Ticket]:
+    """Every ticket the user may see, with its cells, in the dashboard's order (shared: do not modify)."""
+    return view(store, user).tickets
 
 
 def get(store, user: Viewer, ledger_id: str, row_id: str) -> Ticket | None:
@@ -114,8 +206,7 @@ def get(store, user: Viewer, ledger_id: str, row_id: str) -> Ticket | None:
     rec = store.ticket_state_of(ledger_id, row_id)
     if rec is None:
         return None
-    t = Ticket(ledger_id, row_id, rec.number, rec.unit or rec.state.get("unit"), rec.status, rec.state,
-               store.snapshot_of(ledger_id, row_id))
+    t = _ticket(rec, store.snapshot_of(ledger_id, row_id))
     return t if visible(user, t) else None
 
 
@@ -125,6 +216,8 @@ FILTERS = ("township", "unit", "category", "light", "month", "status")
 def apply_filters(tickets: list[Ticket], args) -> list[Ticket]:
     """Keep tickets matching every filter given (empty means any); flagged first, then by urgency and age."""
     want = {k: (args.get(k) or "").strip() for k in FILTERS}
+    if isinstance(tickets, Sorted) and not any(want.values()):
+        return list(tickets)
     out = []
     for t in tickets:
         if want["township"] and t.township != want["township"]:
@@ -140,7 +233,8 @@ def apply_filters(tickets: list[Ticket], args) -> list[Ticket]:
         if want["status"] and t.status != want["status"]:
             continue
         out.append(t)
-    out.sort(key=lambda t: (t.urgency, t.received, t.number or ""))
+    if not isinstance(tickets, Sorted):
+        out.sort(key=_order)
     return out
 
 
