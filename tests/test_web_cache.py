@@ -1,0 +1,105 @@
+"""The dashboard's per-process ticket cache: another process's writes show on the next request, a unit never
+sees a ticket that is no longer its, a removed row's cells go, and the cached pages equal a fresh read."""
+import threading
+from dataclasses import replace
+
+import pytest
+from store import Store
+from web import tickets
+from web.auth import Viewer
+
+from web_setup import NOW, build, login, ticket_of
+
+COORD = Viewer("coord", "coordinator", None, None)
+ZJ = Viewer("zj", "unit", "区住建局", None)
+RS = Viewer("rs", "unit", "区人社局", None)
+
+
+@pytest.fixture
+def district(tmp_path):
+    app, cfg, store = build(tmp_path)
+    other = Store.from_config(cfg)     # "another process": its own engine on the same database file
+    yield app, cfg, store, other
+    other.close()
+
+
+def _client(app, name):
+    client = app.test_client()
+    login(client, name=name)
+    return client
+
+
+def _listing(client, query=""):
+    return {(t["ledger"], t["row_id"]): t for t in client.get(f"/api/tickets{query}").get_json()["tickets"]}
+
+
+def _same_as_fresh(store, user):
+    """The cached view equals reading and decoding everything again."""
+    fresh = tickets.load_uncached(store, user)
+    got = tickets.view(store, user)
+    assert [(t.ledger_id, t.row_id, t.status, t.state, t.cells) for t in got.tickets] == \
+        [(t.ledger_id, t.row_id, t.status, t.state, t.cells) for t in tickets.apply_filters(fresh, {})]
+    assert got.counts == tickets.counts(fresh) and got.choices == tickets.choices(fresh)
+
+
+def test_another_process_writes_show_on_the_next_request(district):
+    app, _, store, other = district
+    coord, zj, rs = _client(app, "coord"), _client(app, "zj"), _client(app, "rs")
+    key = ticket_of(store, "峄城某机械")
+    assert _listing(coord)[key]["status"] == "已超期" and key in _listing(zj) and key not in _listing(rs)
+
+    # The other process reassigns the ticket to 区人社局 and lights it red, with a clock that went backwards.
+    rec = store.ticket_state_of(*key)
+    moved = replace(rec, unit="区人社局", status="红灯", state={**rec.state, "unit": "区人社局", "light": "红灯"})
+    other.save_ticket_states([moved], NOW.replace(year=2025))
+    assert _listing(coord)[key]["light"] == "红灯"
+    assert key not in _listing(zj), "a unit must not keep seeing a ticket that is no longer its"
+    assert _listing(rs)[key]["unit"] == "区人社局"
+    assert "红灯" in coord.get("/?light=红灯").get_data(as_text=True)
+    assert coord.get("/api/summary").get_json()["by_light"]["红灯"] == 1
+    for user in (COORD, ZJ, RS):
+        _same_as_fresh(store, user)
+
+
+def test_a_removed_row_loses_its_cells_and_an_edit_shows(district):
+    app, _, store, other = district
+    coord = _client(app, "coord")
+    key = ticket_of(store, "峄城某食品厂")
+    assert _listing(coord)[key]["township"] == "台账"
+    before = coord.get(f"/?category=求助").get_data(as_text=True)
+    assert "峄城某食品厂" in before
+    snaps = store.snapshots("台账")
+    # A cycle sees the ledger without that row; another row's 诉求类别 was edited.
+    edited_key = ticket_of(store, "峄城某机械")
+    rows = {rid: dict(c) for rid, c in snaps.items() if rid != key[1]}
+    rows[edited_key[1]]["主要诉求"] = "道路已修复一半"
+    other.record_rows("台账", rows, NOW, cycle_id=99, complete=True)
+    assert "峄城某食品厂" not in coord.get(f"/?category=求助").get_data(as_text=True)
+    assert tickets.view(store, COORD).tickets and "道路已修复一半" in \
+        coord.get(f"/tickets/{edited_key[0]}/{edited_key[1]}").get_data(as_text=True)
+    _same_as_fresh(store, COORD)
+
+
+def test_concurrent_requests_while_another_process_writes(district):
+    app, _, store, other = district
+    key = ticket_of(store, "峄城某机械")
+    rec = store.ticket_state_of(*key)
+    errors = []
+
+    def read():
+        client = _client(app, "zj")
+        for _ in range(15):
+            resp = client.get("/api/tickets")
+            if resp.status_code != 200:
+                errors.append(resp.status_code)
+
+    threads = [threading.Thread(target=read) for _ in range(3)]
+    for th in threads:
+        th.start()
+    for n in range(15):
+        other.save_ticket_states([replace(rec, state={**rec.state, "round": n})], NOW)
+    for th in threads:
+        th.join()
+    assert errors == []
+    assert _listing(_client(app, "zj"))[key]["round"] == 14
+    _same_as_fresh(store, ZJ)
