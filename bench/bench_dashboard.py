@@ -93,7 +93,7 @@ def _naive_index(store, user):
     # Baseline: what every request did before the cache (read and decode every state and snapshot).
     from web import tickets
     t = time.perf_counter()
-    mine = getattr(tickets, "load_uncached", tickets.load)(store, user)
+    mine = tickets.load_uncached(store, user)
     shown = tickets.apply_filters(mine, {})
     tickets.counts(mine), tickets.choices(mine), shown[:500]
     return time.perf_counter() - t
@@ -113,8 +113,8 @@ def run():
         store.user_save("zj", "x", "unit", NOW, unit="区住建局")
         coord, unit = _client(store, "coord"), _client(store, "zj")
         one = f"/tickets/镇街03/R03{1234:05d}"
-        naive_c = statistics.median(_naive_index(store, Viewer("coord", "coordinator", None, None)) for _ in range(3))
-        naive_u = statistics.median(_naive_index(store, Viewer("zj", "unit", "区住建局", None)) for _ in range(3))
+        naive_c = _naive_index(store, Viewer("coord", "coordinator", None, None))
+        naive_u = _naive_index(store, Viewer("zj", "unit", "区住建局", None))
         print(f"naive (read and decode everything per request), coordinator: {naive_c * 1000:.0f} ms, "
               f"unit: {naive_u * 1000:.0f} ms")
         for who, client in (("coordinator", coord), ("unit 区住建局", unit)):
@@ -141,4 +141,7 @@ def run():
             print(f"cycle {n} changed 1% of the tickets (written in {wrote:.1f} s); "
                   f"first GET / after it (coordinator): {after * 1000:.0f} ms; "
                   f"next: {_median(lambda: coord.get('/'), 3) * 1000:.0f} ms")
+        import resource
+        print(f"peak memory of this process (the cache included): "
+              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
         store.close()

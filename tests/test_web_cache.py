@@ -103,3 +103,43 @@ def test_concurrent_requests_while_another_process_writes(district):
     assert errors == []
     assert _listing(_client(app, "zj"))[key]["round"] == 14
     _same_as_fresh(store, ZJ)
+
+
+def test_incremental_updates_equal_a_fresh_read_for_every_scope(tmp_path):
+    """Many tickets, a few changed at a time (the cache's incremental path, not a rebuild): after each
+    change, every scope's list, counts and choices equal reading everything again."""
+    import random
+    from store import TicketStateRecord
+    url = f"sqlite:///{tmp_path / 'state.db'}"
+    rng = random.Random(3)
+    units, towns = ["区住建局", "区人社局", "区商务局"], ["镇A", "镇B"]
+
+    def ticket(i, n=0):
+        unit, status = rng.choice(units + [None]), rng.choice(["正常", "即将到期", "已超期", "已办结", "红灯", ""])
+        state = {"township": towns[i % 2], "category": rng.choice(["投诉", "咨询"]), "round": n,
+                 "received": f"2026-{rng.randint(1, 11):02d}-0{rng.randint(1, 9)}T09:00:00",
+                 "co_units": [rng.choice(units)] if rng.random() < 0.3 else [],
+                 "flags": [{"kind": "returned", "message": "退回"}] if rng.random() < 0.1 else [],
+                 "light": rng.choice([None, None, "黄灯"])}
+        rec = TicketStateRecord(towns[i % 2], f"r{i}", f"N{i:03d}" if i % 5 else None, unit, status, state)
+        return rec, {"诉求企业": f"企业{i}-{n}", "校验结果": rng.choice(["✔", "疑似重复"])}
+
+    users = [COORD, ZJ, RS, Viewer("t", "township", None, "镇A"), Viewer("x", "unit", "区交通局", None)]
+    with Store(url) as store, Store(url) as other:
+        made = [ticket(i) for i in range(120)]
+        for town in towns:
+            other.record_rows(town, {r.row_id: c for r, c in made if r.ledger_id == town}, NOW, cycle_id=1)
+        other.save_ticket_states([r for r, _ in made], NOW)
+        for user in users:
+            _same_as_fresh(store, user)
+        for n in range(1, 7):
+            picked = [ticket(i, n) for i in rng.sample(range(120), 5)]
+            other.save_ticket_states([r for r, _ in picked], NOW)
+            if n % 2:
+                other.record_rows(towns[0], {r.row_id: c for r, c in picked if r.ledger_id == towns[0]}, NOW)
+            if n == 4:   # a row leaves its ledger
+                snaps = other.snapshots(towns[1])
+                other.record_rows(towns[1], dict(list(snaps.items())[1:]), NOW, cycle_id=n, complete=True)
+            for user in users:
+                _same_as_fresh(store, user)
+        assert tickets.view(store, Viewer("x", "unit", "区交通局", None)).tickets == []

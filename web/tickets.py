@@ -7,6 +7,7 @@ import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
 
 from web.auth import Viewer
 
@@ -85,6 +86,11 @@ class Ticket:
     def flagged(self) -> bool:
         return self.urgency < 9
 
+    @cached_property
+    def order(self) -> tuple:
+        """The dashboard's order: most urgent first, then the oldest, then by number (ties by row)."""
+        return (self.urgency, self.received, self.number or "", self.ledger_id, self.row_id)
+
 
 def visible(user: Viewer, t: Ticket) -> bool:
     """A coordinator sees every ticket, a township clerk its township's, a unit those it leads or helps."""
@@ -120,8 +126,41 @@ class Sorted(list):
     """Tickets already in the dashboard's order (urgency, received, number): filtering keeps it, no sort."""
 
 
-def _order(t: Ticket):
-    return (t.urgency, t.received, t.number or "", t.ledger_id, t.row_id)
+_BY_ORDER = attrgetter("order")
+
+
+class _Tally:
+    """counts() and choices() of a set of tickets, kept up to date one ticket at a time."""
+
+    def __init__(self):
+        self.status, self.light, self.flagged, self.total = Counter(), Counter(), 0, 0
+        self.township, self.unit, self.category, self.month = Counter(), Counter(), Counter(), Counter()
+
+    def add(self, t: Ticket, sign: int = 1) -> None:
+        self.total += sign
+        self.flagged += sign * t.flagged
+        self.status[t.status] += sign
+        self.light[t.light or "无"] += sign
+        self.township[t.township] += sign
+        for u in {u for u in (t.unit, *t.co_units) if u}:
+            self.unit[u] += sign
+        if t.category:
+            self.category[t.category] += sign
+        if t.month:
+            self.month[t.month] += sign
+
+    def counts(self) -> dict:
+        return {"status": Counter({k: n for k, n in self.status.items() if n > 0}),
+                "light": Counter({k: n for k, n in self.light.items() if n > 0}),
+                "flagged": self.flagged, "total": self.total}
+
+    def choices(self) -> dict:
+        def present(c):
+            return [k for k, n in c.items() if n > 0]
+        return {"township": sorted(present(self.township)), "unit": sorted(present(self.unit)),
+                "category": sorted(present(self.category)), "light": ["红灯", "黄灯", "无"],
+                "month": sorted(present(self.month), reverse=True),
+                "status": sorted(k for k in present(self.status) if k)}
 
 
 @dataclass(frozen=True)
@@ -130,6 +169,34 @@ class View:
     tickets: Sorted
     counts: dict
     choices: dict
+
+
+class _Scope:
+    """One scope's tickets and tally, updated from the tickets a refresh replaced rather than rebuilt."""
+
+    def __init__(self, user: Viewer, ordered: Sorted):
+        self.user = user
+        self.tickets = ordered if user.role == "coordinator" else Sorted(t for t in ordered if visible(user, t))
+        self.tally = _Tally()
+        for t in self.tickets:
+            self.tally.add(t)
+        self.view = View(self.tickets, self.tally.counts(), self.tally.choices())
+
+    def update(self, old: list[Ticket], new: list[Ticket], ordered: Sorted) -> None:
+        gone = [t for t in old if visible(self.user, t)]
+        came = [t for t in new if visible(self.user, t)]
+        for t in gone:
+            self.tally.add(t, -1)
+        for t in came:
+            self.tally.add(t)
+        if self.user.role == "coordinator":
+            self.tickets = ordered
+        elif gone or came:
+            stale = {id(t) for t in gone}
+            kept = [t for t in self.tickets if id(t) not in stale] if stale else list(self.tickets)
+            # Timsort merges the kept run and the sorted newcomers in linear time.
+            self.tickets = Sorted(sorted(kept + sorted(came, key=_BY_ORDER), key=_BY_ORDER))
+        self.view = View(self.tickets, self.tally.counts(), self.tally.choices())
 
 
 class _Cache:
@@ -144,7 +211,7 @@ class _Cache:
         self.cells: dict = {}       # {(ledger_id, row_id): {column: text}}
         self.tickets: dict = {}     # {(ledger_id, row_id): Ticket}
         self.ordered: Sorted = Sorted()
-        self.views: dict = {}       # {scope: View}, for this version
+        self.scopes: dict = {}      # {(role, unit, township): _Scope}
 
     def refresh(self, store) -> None:
         with self.lock:
@@ -154,32 +221,42 @@ class _Cache:
             touched = set(ch.states) | set(ch.cells)
             self.states.update(ch.states)
             self.cells.update(ch.cells)
+            old, new = [], []
             if len(self.states) != ch.state_count or len(self.cells) != ch.snapshot_count:
                 # Rows were deleted (a row gone from the ledger): drop what the store no longer has.
                 state_keys, cell_keys = store.ticket_keys()
                 for key in set(self.states) - state_keys:
                     del self.states[key]
-                    self.tickets.pop(key, None)
+                    if key in self.tickets:
+                        old.append(self.tickets.pop(key))
                 for key in set(self.cells) - cell_keys:
                     del self.cells[key]
                     touched.add(key)
             for key in touched:
                 rec = self.states.get(key)
                 if rec is not None:
-                    self.tickets[key] = _ticket(rec, self.cells.get(key, {}))
-            self.ordered = Sorted(sorted(self.tickets.values(), key=_order))
-            self.views = {}
+                    if key in self.tickets:
+                        old.append(self.tickets[key])
+                    t = self.tickets[key] = _ticket(rec, self.cells.get(key, {}))
+                    new.append(t)
+            if len(old) + len(new) > len(self.tickets) // 4:
+                self.ordered = Sorted(sorted(self.tickets.values(), key=_BY_ORDER))
+                self.scopes = {}
+            else:
+                stale = {id(t) for t in old}
+                kept = [t for t in self.ordered if id(t) not in stale]
+                self.ordered = Sorted(sorted(kept + sorted(new, key=_BY_ORDER), key=_BY_ORDER))
+                for scope in self.scopes.values():
+                    scope.update(old, new, self.ordered)
             self.version = ch.version
 
     def view(self, user: Viewer) -> View:
-        scope = (user.role, user.unit, user.township)
+        key = (user.role, user.unit, user.township)
         with self.lock:
-            found = self.views.get(scope)
-            if found is None:
-                mine = self.ordered if user.role == "coordinator" else Sorted(
-                    t for t in self.ordered if visible(user, t))
-                found = self.views[scope] = View(mine, counts(mine), choices(mine))
-            return found
+            scope = self.scopes.get(key)
+            if scope is None:
+                scope = self.scopes[key] = _Scope(user, self.ordered)
+            return scope.view
 
 
 _CACHES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -234,7 +311,7 @@ def apply_filters(tickets: list[Ticket], args) -> list[Ticket]:
             continue
         out.append(t)
     if not isinstance(tickets, Sorted):
-        out.sort(key=_order)
+        out.sort(key=_BY_ORDER)
     return out
 
 
