@@ -20,6 +20,8 @@ def test_changes_since_a_version_on_both_backends(db_url):
         full = store.ticket_changes(None)
         assert set(full.states) == {("台账", "r1"), ("台账", "r2")} and full.cells[("台账", "r2")] == {"诉求企业": "乙"}
         assert full.states[("台账", "r1")].state == {"round": 1, "status": "正常"} and full.version >= 2
+        slim = store.ticket_changes(None, state_keys=("status", "absent"), cell_keys=("诉求企业",))
+        assert slim.states[("台账", "r1")].state == {"status": "正常"} and slim.cells[("台账", "r1")] == {"诉求企业": "甲"}
 
         # Nothing written since: nothing returned, not even the counts.
         same = store.ticket_changes(full.version)
