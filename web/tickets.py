@@ -2,11 +2,12 @@
 their light, how urgent they are, and the dashboard's filters."""
 from __future__ import annotations
 
+import gc
 import threading
 import weakref
+from bisect import bisect_left, insort
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
 from operator import attrgetter
 
 from web.auth import Viewer
@@ -18,6 +19,20 @@ FLAG_LABELS = {"calendar_missing": "缺节假日安排", "calendar_override": "�
                "exclusion": "疑似不予受理", "duplicate": "疑似重复"}
 # Screening warnings the cycle writes into 校验结果; the dashboard raises them as flags too.
 _SCREENING = (("疑似不予受理", "exclusion"), ("疑似重复", "duplicate"))
+
+
+class cached_property:
+    """functools.cached_property without the lock Python 3.11's takes on each first access (a fifth of loading
+    100,000 tickets); two threads computing the same value at once is harmless."""
+
+    def __init__(self, fn):
+        self.fn, self.name, self.__doc__ = fn, fn.__name__, fn.__doc__
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
 
 
 @dataclass(frozen=True)
@@ -129,6 +144,21 @@ class Sorted(list):
 _BY_ORDER = attrgetter("order")
 
 
+def _merged(ordered: Sorted, gone: list[Ticket], came: list[Ticket]) -> Sorted:
+    """A copy of `ordered` without `gone` and with `came`, each found by bisection (orders are unique: they end
+    with the row), so a cycle's 1% costs a few list moves, not a sort of 100,000."""
+    out = Sorted(ordered)
+    for t in gone:
+        i = bisect_left(out, t.order, key=_BY_ORDER)
+        if i < len(out) and out[i] is t:
+            del out[i]
+        else:   # never expected; correctness over speed
+            out = Sorted(x for x in out if x is not t)
+    for t in came:
+        insort(out, t, key=_BY_ORDER)
+    return out
+
+
 class _Tally:
     """counts() and choices() of a set of tickets, kept up to date one ticket at a time."""
 
@@ -192,10 +222,7 @@ class _Scope:
         if self.user.role == "coordinator":
             self.tickets = ordered
         elif gone or came:
-            stale = {id(t) for t in gone}
-            kept = [t for t in self.tickets if id(t) not in stale] if stale else list(self.tickets)
-            # Timsort merges the kept run and the sorted newcomers in linear time.
-            self.tickets = Sorted(sorted(kept + sorted(came, key=_BY_ORDER), key=_BY_ORDER))
+            self.tickets = _merged(self.tickets, gone, came)
         self.view = View(self.tickets, self.tally.counts(), self.tally.choices())
 
 
@@ -222,40 +249,49 @@ class _Cache:
 
     def refresh(self, store) -> None:
         with self.lock:
-            ch = store.ticket_changes(self.version, state_keys=LIST_STATE_KEYS, cell_keys=LIST_CELLS)
-            if not ch.changed:
-                return
-            touched = set(ch.states) | set(ch.cells)
-            self.states.update(ch.states)
-            self.cells.update(ch.cells)
-            old, new = [], []
-            if len(self.states) != ch.state_count or len(self.cells) != ch.snapshot_count:
-                # Rows were deleted (a row gone from the ledger): drop what the store no longer has.
-                state_keys, cell_keys = store.ticket_keys()
-                for key in set(self.states) - state_keys:
-                    del self.states[key]
-                    if key in self.tickets:
-                        old.append(self.tickets.pop(key))
-                for key in set(self.cells) - cell_keys:
-                    del self.cells[key]
-                    touched.add(key)
-            for key in touched:
-                rec = self.states.get(key)
-                if rec is not None:
-                    if key in self.tickets:
-                        old.append(self.tickets[key])
-                    t = self.tickets[key] = _ticket(rec, self.cells.get(key, {}))
-                    new.append(t)
-            if len(old) + len(new) > len(self.tickets) // 4:
-                self.ordered = Sorted(sorted(self.tickets.values(), key=_BY_ORDER))
-                self.scopes = {}
-            else:
-                stale = {id(t) for t in old}
-                kept = [t for t in self.ordered if id(t) not in stale]
-                self.ordered = Sorted(sorted(kept + sorted(new, key=_BY_ORDER), key=_BY_ORDER))
-                for scope in self.scopes.values():
-                    scope.update(old, new, self.ordered)
-            self.version = ch.version
+            # Loading builds millions of objects and frees none: the cyclic collector would re-scan the growing
+            # heap again and again (half the time of a first load), so it waits until the cache is built.
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                self._refresh(store)
+            finally:
+                if collecting:
+                    gc.enable()
+
+    def _refresh(self, store) -> None:
+        ch = store.ticket_changes(self.version, state_keys=LIST_STATE_KEYS, cell_keys=LIST_CELLS)
+        if not ch.changed:
+            return
+        touched = set(ch.states) | set(ch.cells)
+        self.states.update(ch.states)
+        self.cells.update(ch.cells)
+        old, new = [], []
+        if len(self.states) != ch.state_count or len(self.cells) != ch.snapshot_count:
+            # Rows were deleted (a row gone from the ledger): drop what the store no longer has.
+            state_keys, cell_keys = store.ticket_keys()
+            for key in set(self.states) - state_keys:
+                del self.states[key]
+                if key in self.tickets:
+                    old.append(self.tickets.pop(key))
+            for key in set(self.cells) - cell_keys:
+                del self.cells[key]
+                touched.add(key)
+        for key in touched:
+            rec = self.states.get(key)
+            if rec is not None:
+                if key in self.tickets:
+                    old.append(self.tickets[key])
+                t = self.tickets[key] = _ticket(rec, self.cells.get(key, {}))
+                new.append(t)
+        if len(old) + len(new) > len(self.tickets) // 4:
+            self.ordered = Sorted(sorted(self.tickets.values(), key=_BY_ORDER))
+            self.scopes = {}
+        else:
+            self.ordered = _merged(self.ordered, old, new)
+            for scope in self.scopes.values():
+                scope.update(old, new, self.ordered)
+        self.version = ch.version
 
     def view(self, user: Viewer) -> View:
         key = (user.role, user.unit, user.township)
