@@ -240,6 +240,9 @@ class _Cache:
 
     def __init__(self):
         self.lock = threading.Lock()
+        self._reset()
+
+    def _reset(self) -> None:
         self.version: int | None = None
         self.states: dict = {}      # {(ledger_id, row_id): TicketStateRecord}
         self.cells: dict = {}       # {(ledger_id, row_id): {column: text}}
@@ -255,6 +258,9 @@ class _Cache:
             gc.disable()
             try:
                 self._refresh(store)
+            except BaseException:
+                self._reset()       # half-applied changes must not linger: the next request starts afresh
+                raise
             finally:
                 if collecting:
                     gc.enable()
