@@ -8,6 +8,7 @@ from typing import Collection
 from sqlalchemy import func, select
 
 from store.base import StoreBase
+from store.db import is_postgres
 from store.models import ChangeCounter, RowSnapshot, TicketState
 from store.tickets import TicketStateRecord
 
@@ -25,7 +26,8 @@ def _decode(rows, column: int, keys: Collection[str] | None) -> list[dict]:
 
 def bump_changes(store: StoreBase, conn) -> int:
     """Take the next counter value inside a writing transaction (call it just before the writes: on PostgreSQL
-    it holds the counter's row lock until commit, so a reader never sees value N before every value below)."""
+    it holds the counter's row lock until commit, so no value N commits before every value below it, and a
+    reader that saw N has seen every row stamped N or less)."""
     t = ChangeCounter.__table__
     stmt = store._insert(t).values(name=COUNTER, value=1)
     stmt = stmt.on_conflict_do_update(index_elements=["name"], set_={"value": t.c.value + 1})
@@ -58,8 +60,10 @@ class ChangesMixin(StoreBase):
         c, s, r = ChangeCounter.__table__, TicketState.__table__, RowSnapshot.__table__
         states, cells = {}, {}
         with self._read() as conn:
-            # The counter first: on PostgreSQL each statement sees newer commits, and rows read after it are
-            # at least as new (a row seen twice is harmless, a row missed would be stale).
+            if is_postgres(self.engine):
+                # One snapshot for the counter, the rows and the counts: under READ COMMITTED a deletion and
+                # an insert committed between the statements could leave the counts equal, hiding the deletion.
+                conn.execution_options(isolation_level="REPEATABLE READ")
             version = conn.execute(select(c.c.value).where(c.c.name == COUNTER)).scalar() or 0
             if since is not None and version == since:
                 return TicketChanges(version)

@@ -106,12 +106,12 @@ def test_concurrent_requests_while_another_process_writes(district):
     _same_as_fresh(store, ZJ)
 
 
-def test_incremental_updates_equal_a_fresh_read_for_every_scope(tmp_path):
-    """Many tickets, a few changed at a time (the cache's incremental path, not a rebuild): after each
-    change, every scope's list, counts and choices equal reading everything again."""
+def test_incremental_updates_equal_a_fresh_read_for_every_scope(db_url):
+    """Many tickets, a few changed at a time by another Store (the cache's incremental path, not a rebuild), on
+    SQLite and PostgreSQL: after each change, every scope's list, counts and choices equal a fresh read."""
     import random
     from store import TicketStateRecord
-    url = f"sqlite:///{tmp_path / 'state.db'}"
+    url = db_url
     rng = random.Random(3)
     units, towns = ["区住建局", "区人社局", "区商务局"], ["镇A", "镇B"]
 
