@@ -59,7 +59,7 @@ def _cycle_changes(store, rng, share=0.01, cycle=1):
     """A cycle that changed `share` of the tickets: new cells and a new state for each, in every ledger."""
     later = NOW + timedelta(minutes=10 * cycle)
     for ledger in range(LEDGERS):
-        picked = rng.sample(range(PER_LEDGER), int(PER_LEDGER * share))
+        picked = rng.sample(range(PER_LEDGER), max(1, int(PER_LEDGER * share)))
         recs, cells = [], {}
         for i in picked:
             rec, row = _ticket(rng, ledger, i, ledger * PER_LEDGER + i + 1, cycle)
@@ -104,7 +104,9 @@ def _naive_index(store, user):
     return time.perf_counter() - t
 
 
-def run():
+def run(ledgers: int = LEDGERS, per_ledger: int = PER_LEDGER):
+    global LEDGERS, PER_LEDGER
+    LEDGERS, PER_LEDGER = ledgers, per_ledger
     from store import Store
     from web.auth import Viewer
 
@@ -118,7 +120,8 @@ def run():
         store.user_save("zj", "x", "unit", NOW, unit="区住建局")
         coord, unit = _client(store, "coord"), _client(store, "zj")
         base = _rss_mb()
-        one = f"/tickets/镇街03/R03{1234:05d}"
+        lid, row = min(3, LEDGERS - 1), min(1234, PER_LEDGER - 1)
+        one = f"/tickets/镇街{lid:02d}/R{lid:02d}{row:05d}"
         for who, client in (("coordinator", coord), ("unit 区住建局", unit)):
             t = time.perf_counter()
             client.get("/")

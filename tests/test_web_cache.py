@@ -131,6 +131,9 @@ def test_incremental_updates_equal_a_fresh_read_for_every_scope(db_url):
         for town in towns:
             other.record_rows(town, {r.row_id: c for r, c in made if r.ledger_id == town}, NOW, cycle_id=1)
         other.save_ticket_states([r for r, _ in made], NOW)
+        tickets.warm(store)     # loaded before any request, up to the last write
+        assert tickets._cache_of(store).version == store.ticket_changes(None).version
+        assert len(tickets._cache_of(store).tickets) == 120
         for user in users:
             _same_as_fresh(store, user)
         for n in range(1, 7):

@@ -312,14 +312,24 @@ _CACHES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _CACHES_LOCK = threading.Lock()
 
 
-def view(store, user: Viewer) -> View:
-    """The user's tickets, counts and filter choices, as of the store's last committed write."""
+def _cache_of(store) -> _Cache:
     with _CACHES_LOCK:
         cache = _CACHES.get(store)
         if cache is None:
             cache = _CACHES[store] = _Cache()
+    return cache
+
+
+def view(store, user: Viewer) -> View:
+    """The user's tickets, counts and filter choices, as of the store's last committed write."""
+    cache = _cache_of(store)
     cache.refresh(store)
     return cache.view(user)
+
+
+def warm(store) -> None:
+    """Load the cache now (e.g. in a thread when the web process starts), so no user waits for the first load."""
+    _cache_of(store).refresh(store)
 
 
 def load(store, user: Viewer) -> list[Ticket]:
