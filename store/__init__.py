@@ -1,6 +1,7 @@
 """The service's state store (SQLAlchemy: SQLite or PostgreSQL): numbering, row snapshots, events, outbox,
 notices, lights, flags, job runs, leases and intake submissions. Open with `Store(url)`."""
 from store.activity import JobRunRecord, Submission
+from store.changes import TicketChanges
 from store.db import StoreError
 from store.facade import Store
 from store.ledger_state import ROW, CycleRecord, EventRecord
@@ -13,4 +14,4 @@ from store.web_state import DecisionRecord, UserRecord
 
 __all__ = ["Store", "StoreError", "NumberRequest", "IssuedNotice", "OutboxItem", "EventRecord", "CycleRecord",
            "LightRecord", "FlagRecord", "JobRunRecord", "Submission", "ROW", "format_number",
-           "TicketStateRecord", "UserRecord", "DecisionRecord", "Mark", "Reservation"]
+           "TicketStateRecord", "UserRecord", "DecisionRecord", "Mark", "Reservation", "TicketChanges"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy.exc import OperationalError
 
 from store.activity import ActivityMixin
+from store.changes import ChangesMixin
 from store.db import StoreError, make_engine, migrate
 from store.lease import LeaseMixin
 from store.marks import MarksMixin
@@ -16,7 +17,7 @@ from store.web_state import WebStateMixin
 
 
 class Store(NumberingMixin, OutboxMixin, LeaseMixin, LedgerStateMixin, SupervisionMixin, ActivityMixin,
-            TicketStateMixin, WebStateMixin, MarksMixin):
+            TicketStateMixin, WebStateMixin, MarksMixin, ChangesMixin):
     """Facade over the state database (`sqlite:///path` or `postgresql+psycopg://…`); same code on both."""
 
     def __init__(self, url: str, *, migrate_on_open: bool = True):

@@ -9,6 +9,7 @@ from typing import Any, Collection, Mapping
 from sqlalchemy import delete, desc, select, update
 
 from store.base import StoreBase, chunks
+from store.changes import bump_changes
 from store.models import Cycle, Event, LedgerMark, RowSnapshot
 
 # Column name of the event recorded when a whole row appears or disappears (values as JSON).
@@ -172,11 +173,12 @@ class LedgerStateMixin(StoreBase):
                 events.append(dict(ledger_id=ledger_id, row_id=row_id, number=numbers.get(row_id), column=ROW,
                                    old_value=old_all[row_id], new_value=None, seen_at=now, cycle_id=cycle_id,
                                    actor=actor))
+            seq = bump_changes(self, conn) if inserts or updates or removed else None
             for part in chunks(inserts, 2000):
-                conn.execute(t.insert(), part)
+                conn.execute(t.insert(), [dict(i, seq=seq) for i in part])
             for u in updates:
                 conn.execute(update(t).where(t.c.ledger_id == ledger_id, t.c.row_id == u["row_id"])
-                             .values(cells=u["cells"], seen_at=now, cycle_id=cycle_id))
+                             .values(cells=u["cells"], seen_at=now, cycle_id=cycle_id, seq=seq))
             for part in chunks(removed):
                 conn.execute(delete(t).where(t.c.ledger_id == ledger_id, t.c.row_id.in_(part)))
             for part in chunks(events, 2000):

@@ -1,7 +1,7 @@
 """The state store's tables (SQLAlchemy 2 declarative); migrations in store/migrations must match them."""
 from __future__ import annotations
 
-from sqlalchemy import (Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint)
+from sqlalchemy import (BigInteger, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from store.coltypes import UTCDateTime
@@ -46,6 +46,8 @@ class RowSnapshot(Base):
     cells: Mapped[str] = mapped_column(Text, nullable=False)
     seen_at: Mapped[object] = mapped_column(UTCDateTime(), nullable=False)
     cycle_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The change counter's value when this row was last written (see ChangeCounter); NULL before 0005.
+    seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
 
 
 class Event(Base):
@@ -206,6 +208,8 @@ class TicketState(Base):
     # state["settled"] (the row's cells and 校验结果 when the cycle last found nothing left to write), kept
     # as a column too so a cycle can tell settled rows from the rest without decoding every state.
     settled: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The change counter's value when this state was last written (see ChangeCounter); NULL before 0005.
+    seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
 
 
 class LedgerMark(Base):
@@ -285,3 +289,12 @@ class Decision(Base):
     actor: Mapped[str] = mapped_column(String(100), nullable=False)
     decided_at: Mapped[object] = mapped_column(UTCDateTime(), nullable=False)
     done_at: Mapped[object] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class ChangeCounter(Base):
+    """A counter bumped by every transaction that writes ticket states or row snapshots, stamped on the rows
+    it writes: a reader (the dashboard's cache) asks "what changed since N" without trusting any clock. The
+    bump locks the row until commit, so values become visible in the order they were handed out."""
+    __tablename__ = "change_counters"
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, nullable=False)

@@ -72,16 +72,20 @@ class TicketStateMixin(StoreBase):
         """Upsert the given records in one transaction; returns how many were written."""
         records = list(records)
         t = TicketState.__table__
+        if not records:
+            return 0
+        from store.changes import bump_changes
         with self._tx() as conn:
+            seq = bump_changes(self, conn)
             for part in chunks(records):
                 rows = [dict(ledger_id=r.ledger_id, row_id=r.row_id, number=r.number, unit=r.unit,
                              status=r.status, state=json.dumps(r.state, ensure_ascii=False, sort_keys=True),
-                             updated_at=now, recheck_at=r.recheck_at, settled=r.state.get("settled"))
+                             updated_at=now, recheck_at=r.recheck_at, settled=r.state.get("settled"), seq=seq)
                         for r in part]
                 stmt = self._insert(t).values(rows)
                 stmt = stmt.on_conflict_do_update(
                     index_elements=["ledger_id", "row_id"],
                     set_={c: stmt.excluded[c] for c in ("number", "unit", "status", "state", "updated_at",
-                                                        "recheck_at", "settled")})
+                                                        "recheck_at", "settled", "seq")})
                 conn.execute(stmt)
         return len(records)

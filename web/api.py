@@ -17,8 +17,7 @@ def _iso(dt):
 
 @bp.get("/summary")
 def summary():
-    mine = tickets.load(res().store, current_user())
-    c = tickets.counts(mine)
+    c = tickets.view(res().store, current_user()).counts
     last = res().store.last_cycle()
     return jsonify(total=c["total"], flagged=c["flagged"], by_status=dict(c["status"]), by_light=dict(c["light"]),
                    last_cycle=_iso(last.finished_at) if last else None)

@@ -17,13 +17,13 @@ SHOWN = 500   # rows in one page; the flagged come first, filters narrow the res
 @bp.get("/")
 def index():
     r = res()
-    mine = tickets.load(r.store, current_user())
-    shown = tickets.apply_filters(mine, request.args)
+    mine = tickets.view(r.store, current_user())
+    shown = tickets.apply_filters(mine.tickets, request.args)
     failed = [m for m in r.store.outbox_list("failed") if m.permanent] if current_user().is_coordinator else []
     flags = r.store.flags() if current_user().is_coordinator else []
     return render_template("web/dashboard.html", tickets=shown[:SHOWN], hidden=max(0, len(shown) - SHOWN),
-                           counts=tickets.counts(mine),
-                           choices=tickets.choices(mine), args=request.args, failed=failed, flags=flags,
+                           counts=mine.counts,
+                           choices=mine.choices, args=request.args, failed=failed, flags=flags,
                            last_cycle=r.store.last_cycle(), filters=tickets.FILTERS)
 
 
