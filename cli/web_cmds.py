@@ -33,6 +33,7 @@ def serve(ctx, host, port, threads, no_scheduler):
     except StoreError as exc:
         fail(str(exc), str(exc), 2)
     app = create_app({"JIESU": cfg, "STORE": store})
+    _warm_in_background(store)
     if not store.users():
         click.echo("提示: 尚无网页账户，请先运行 jiesu user add NAME --role coordinator（密码从标准输入读取）/ "
                    "no accounts yet: add one with `jiesu user add NAME --role coordinator`", err=True)
@@ -49,6 +50,24 @@ def serve(ctx, host, port, threads, no_scheduler):
     finally:
         if runner:
             runner.stop()
+
+
+def _warm_in_background(store):
+    """The dashboard's ticket cache loaded while the server starts (~10 s at 100,000 tickets), so the first
+    coordinator does not wait for it; a failure is logged and the first request loads it instead."""
+    import logging
+    import threading
+
+    from web import tickets
+
+    def warm():
+        try:
+            tickets.warm(store)
+        except Exception:  # noqa: BLE001 — serving goes on; the first request will try again
+            logging.getLogger("jiesu.web").exception("看板缓存预加载失败 / warming the dashboard cache failed")
+    thread = threading.Thread(target=warm, name="jiesu-warm", daemon=True)
+    thread.start()
+    return thread
 
 
 @click.group("user")

@@ -284,3 +284,32 @@ def test_any_cell_text_is_shown_escaped_on_the_dashboard_and_ticket_page(tmp_pat
                 assert name not in page, path
 
     check()
+
+
+def test_coordinators_see_that_a_ledger_with_a_chart_was_copied_aside(district, client):
+    import datetime as dt
+
+    import openpyxl
+    from openpyxl.chart import BarChart, Reference
+    app, cfg, store = district
+    wb = openpyxl.load_workbook(cfg.ledger.path)
+    ws = wb.create_sheet("统计")
+    ws.append(["件数", 3])
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=1))
+    ws.add_chart(chart, "D2")
+    ws.append(["备注", "镇街自己做的图"])
+    wb.save(cfg.ledger.path)
+    wb = openpyxl.load_workbook(cfg.ledger.path)   # a clerk's edit the cycle must write back about
+    head = [c.value for c in wb["台账"][1]]
+    wb["台账"].cell(2, head.index("联系电话") + 1).value = "12"
+    wb.save(cfg.ledger.path)
+    run_cycle(cfg, now=NOW + dt.timedelta(minutes=5), store=store)
+    [flag] = store.flags(kind="kept_copy")
+    login(client)
+    page = client.get("/").get_data(as_text=True)
+    copies = f"{cfg.ledger.path.stem}.备份"
+    assert "工作簿内容已另存" in page and "图表" in page and copies in page and copies in flag.message
+    unit = app.test_client()
+    login(unit, "zj")
+    assert "工作簿内容已另存" not in unit.get("/").get_data(as_text=True)   # district flags: coordinators only

@@ -147,3 +147,15 @@ def test_incremental_updates_equal_a_fresh_read_for_every_scope(db_url):
             for user in users:
                 _same_as_fresh(store, user)
         assert tickets.view(store, Viewer("x", "unit", "区交通局", None)).tickets == []
+
+
+def test_serve_warms_the_cache_in_a_thread_before_the_first_request(district):
+    from cli.web_cmds import _warm_in_background
+    _, _, store, _ = district
+    assert tickets._cache_of(store).version is None
+    warming = _warm_in_background(store)
+    warming.join(timeout=60)
+    assert not warming.is_alive()
+    cache = tickets._cache_of(store)
+    assert cache.version is not None and len(cache.states) == len(store.ticket_states())
+    _same_as_fresh(store, COORD)

@@ -16,7 +16,7 @@ LIGHTS = ("红灯", "黄灯")
 FLAG_LABELS = {"calendar_missing": "缺节假日安排", "calendar_override": "工作日历更正", "dispatch_conflict": "派单冲突",
                "self_complaint": "投诉对象为承办单位", "returned": "已回退待派单", "extension_pending": "延期待审批",
                "unsatisfied_after_redo": "二次办理仍不满意", "deadline_input": "时限无法计算",
-               "exclusion": "疑似不予受理", "duplicate": "疑似重复"}
+               "exclusion": "疑似不予受理", "duplicate": "疑似重复", "kept_copy": "工作簿内容已另存"}
 # Screening warnings the cycle writes into 校验结果; the dashboard raises them as flags too.
 _SCREENING = (("疑似不予受理", "exclusion"), ("疑似重复", "duplicate"))
 
