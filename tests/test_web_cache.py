@@ -67,7 +67,7 @@ def test_a_removed_row_loses_its_cells_and_an_edit_shows(district):
     coord = _client(app, "coord")
     key = ticket_of(store, "峄城某食品厂")
     assert _listing(coord)[key]["township"] == "台账"
-    before = coord.get(f"/?category=求助").get_data(as_text=True)
+    before = coord.get("/?category=求助").get_data(as_text=True)
     assert "峄城某食品厂" in before
     snaps = store.snapshots("台账")
     # A cycle sees the ledger without that row; another row's 诉求类别 was edited.
@@ -75,7 +75,7 @@ def test_a_removed_row_loses_its_cells_and_an_edit_shows(district):
     rows = {rid: dict(c) for rid, c in snaps.items() if rid != key[1]}
     rows[edited_key[1]]["主要诉求"] = "道路已修复一半"
     other.record_rows("台账", rows, NOW, cycle_id=99, complete=True)
-    assert "峄城某食品厂" not in coord.get(f"/?category=求助").get_data(as_text=True)
+    assert "峄城某食品厂" not in coord.get("/?category=求助").get_data(as_text=True)
     assert tickets.view(store, COORD).tickets and "道路已修复一半" in \
         coord.get(f"/tickets/{edited_key[0]}/{edited_key[1]}").get_data(as_text=True)
     _same_as_fresh(store, COORD)
