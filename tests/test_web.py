@@ -313,3 +313,10 @@ def test_coordinators_see_that_a_ledger_with_a_chart_was_copied_aside(district, 
     unit = app.test_client()
     login(unit, "zj")
     assert "工作簿内容已另存" not in unit.get("/").get_data(as_text=True)   # district flags: coordinators only
+    # Dealt with: the coordinator marks it done (a unit may not; nobody without the form's token).
+    assert unit.post("/flags/resolve", data={"key": flag.key, "csrf_token": csrf(unit, "/")}).status_code == 403
+    assert client.post("/flags/resolve", data={"key": flag.key}).status_code == 400
+    assert store.flags(kind="kept_copy")
+    done = client.post("/flags/resolve", data={"key": flag.key, "csrf_token": csrf(client, "/")},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "已标记为已处理" in done and "工作簿内容已另存" not in done and not store.flags(kind="kept_copy")

@@ -72,6 +72,17 @@ def act(ledger_id, row_id, action):
     return redirect(url_for("dashboard.ticket", ledger_id=ledger_id, row_id=row_id))
 
 
+@bp.post("/flags/resolve")
+@coordinator_required
+def resolve_flag():
+    """A district-wide matter a coordinator has dealt with leaves the list; whatever still holds (a unit still
+    without an e-mail address, a calendar still missing) is raised again by the next cycle or scan."""
+    r = res()
+    if r.store.resolve_flag(request.form.get("key", ""), r.now()):
+        flash("已标记为已处理；如情况仍然存在，下次同步或督办扫描时会再次提示")
+    return redirect(url_for("dashboard.index"))
+
+
 @bp.get("/outbox/<int:item_id>/attachments/<int:index>")
 def attachment(item_id, index):
     """A notice's PDF (or other attachment) as it was mailed; only for tickets the user may see."""
