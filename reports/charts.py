@@ -61,10 +61,13 @@ def _extent(fig, text) -> tuple[float, float]:
     return w * abs(cos(a)) + h * abs(sin(a)), w * abs(sin(a)) + h * abs(cos(a))
 
 
+_LEFT_OF_ANCHOR = {"right": 1.0, "center": 0.5, "left": 0.0}  # share of a label's width left of its tick
+
+
 def _tick_space(axis) -> float:
     """Inches from the axes edge to the far side of the axis' tick labels' gap: tick length plus pad."""
-    tick = axis.get_major_ticks()[0] if axis.get_major_ticks() else None
-    return 0 if tick is None else (tick.get_tick_padding() + tick.get_pad()) / 72
+    ticks = axis.get_major_ticks()
+    return (ticks[0].get_tick_padding() + ticks[0].get_pad()) / 72 if ticks else 0
 
 
 def _fit(fig, axes, suptitle=None) -> None:
@@ -79,7 +82,9 @@ def _fit(fig, axes, suptitle=None) -> None:
         label = _extent(fig, ax.yaxis.label)[0]
         left = max(left, ticks + _tick_space(ax.yaxis) + (label + ax.yaxis.labelpad / 72 if label else 0))
     last = axes[-1]
-    ticks = max((_extent(fig, t)[1] for t in last.get_xticklabels()), default=0)
+    lo, hi = last.get_xlim()
+    xlabels = [(x, t, _extent(fig, t)) for x, t in zip(last.get_xticks(), last.get_xticklabels())]
+    ticks = max((size[1] for _, _, size in xlabels), default=0)
     label = _extent(fig, last.xaxis.label)[1]
     bottom = ticks + _tick_space(last.xaxis) + (label + last.xaxis.labelpad / 72 if label else 0)
     title = _extent(fig, axes[0].title)[1]
@@ -88,15 +93,13 @@ def _fit(fig, axes, suptitle=None) -> None:
         top = max(top, _extent(fig, suptitle)[1] + PAD)
     # Rotated x labels anchored at their tick stick out sideways (a long unit name under the first bar):
     # the margins grow until the outermost ones fit, as tight_layout's would.
-    lo, hi = last.get_xlim()
-    anchored = [((x - lo) / (hi - lo), _extent(fig, t)[0], t.get_horizontalalignment())
-                for x, t in zip(last.get_xticks(), last.get_xticklabels()) if lo <= x <= hi and t.get_text()]
+    anchored = [((x - lo) / (hi - lo), size[0], _LEFT_OF_ANCHOR[t.get_horizontalalignment()])
+                for x, t, size in xlabels if lo <= x <= hi and t.get_text()]
     right = 0.0
     for _ in range(2):  # a wider margin narrows the axes, which moves the labels: once more settles it
         span = width - left - right - 2 * PAD
-        share = {"right": 1.0, "center": 0.5, "left": 0.0}
-        left = max([left] + [share[ha] * w - f * span for f, w, ha in anchored])
-        right = max([0.0] + [(1 - share[ha]) * w - (1 - f) * span for f, w, ha in anchored])
+        left = max([left] + [share * w - f * span for f, w, share in anchored])
+        right = max([0.0] + [(1 - share) * w - (1 - f) * span for f, w, share in anchored])
     inner = height - bottom - top - 2 * PAD
     n = len(axes)
     hspace = GAP / ((inner - (n - 1) * GAP) / n) if n > 1 else 0
