@@ -148,9 +148,6 @@ def knowledge_base(reads) -> tuple[list[dict], str]:
     return entries, hashlib.blake2b(repr(entries).encode(), digest_size=8).hexdigest()
 
 
-
-
-
 # A change to the code in jobs.code_version.DECIDING already changes every context digest (the next cycle
 # after a deploy looks at every row again). Bump this by hand only for a change elsewhere that makes the
 # cycle decide or write differently for the same sheets.
@@ -161,15 +158,17 @@ def context_digest(profile, calendar_tag: str, rules, units: dict, knowledge_tag
     """A hash of everything district-wide a ledger's decisions depend on besides its own rows: the profile,
     the calendar's overrides, the 派单目录, the 承办单位 directory, the 知识库, the time zone (and the code's
     version: DECISIONS_VERSION and the digest of the deciding code)."""
-    parts = [DECISIONS_VERSION, running_code_digest(), profile_digest(profile), calendar_tag,
-             [dataclasses.asdict(r) for r in rules], units, knowledge_tag, zone]
-    text = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=_plain)
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    return _json_digest([DECISIONS_VERSION, running_code_digest(), profile_digest(profile), calendar_tag,
+                         [dataclasses.asdict(r) for r in rules], units, knowledge_tag, zone])
 
 
 def profile_digest(profile) -> str:
     """A hash of a profile's every rule: a district's limits edited in place change it too."""
-    text = json.dumps(dataclasses.asdict(profile), ensure_ascii=False, sort_keys=True, default=_plain)
+    return _json_digest(dataclasses.asdict(profile))
+
+
+def _json_digest(value) -> str:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=_plain)
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
