@@ -8,6 +8,7 @@ import os
 import re
 import tempfile
 import zipfile
+from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -162,9 +163,10 @@ class XlsxLedger(Ledger):
                     wb.save(tmp)
                     with contextlib.suppress(OSError):
                         os.chmod(tmp, self.path.stat().st_mode & 0o7777)
-                    if _digest(self.path.read_bytes()) != _digest(data):
+                    loaded = _digest(data)
+                    if _digest(self.path.read_bytes()) != loaded:
                         continue  # a person saved while we worked: start again from their version
-                    kept = self._keep_persons_version(data)
+                    kept = self._keep_persons_version(data, loaded)
                     written = _digest(Path(tmp).read_bytes())
                     os.replace(tmp, self.path)
                     tmp = None
@@ -178,14 +180,13 @@ class XlsxLedger(Ledger):
         raise LedgerError(f"工作簿 {self.path} 在写入期间反复被修改,本次未写入,稍后重试 / the workbook kept "
                           "changing while writing; nothing written, will retry", permanent=False)
 
-    def _keep_persons_version(self, data: bytes) -> KeptCopy | None:
+    def _keep_persons_version(self, data: bytes, digest: str) -> KeptCopy | None:
         """openpyxl drops shapes, slicers, controls and more, and simplifies charts: when the file as a person
         last saved it has any, it is copied aside first (once per person's save; the service's own saves are
         recognised by their digest), so nothing they made is lost."""
         parts = xlsx_keep.lossy_parts(data)
-        if not parts or xlsx_keep.saved_by_service(self.path, _digest(data)):
+        if not parts or xlsx_keep.saved_by_service(self.path, digest):
             return None
-        from datetime import datetime
         copy = xlsx_keep.keep_copy(self.path, data, datetime.now())
         return KeptCopy(str(copy), tuple(parts))
 
