@@ -38,3 +38,9 @@ def chunks(seq, size=500):
     seq = list(seq)
     for i in range(0, len(seq), size):
         yield seq[i:i + size]
+
+
+def rows_among(conn, stmt, column, keys):
+    """The rows of `stmt` whose `column` is one of `keys`, a chunk of IN list at a time."""
+    for part in chunks(sorted(set(keys))):
+        yield from conn.execute(stmt.where(column.in_(part)))

@@ -8,7 +8,7 @@ from typing import Any, Collection, Mapping
 
 from sqlalchemy import delete, desc, select, update
 
-from store.base import StoreBase, chunks
+from store.base import StoreBase, chunks, rows_among
 from store.changes import bump_changes
 from store.models import Cycle, Event, LedgerMark, RowSnapshot
 
@@ -121,10 +121,7 @@ class LedgerStateMixin(StoreBase):
         with self._read() as conn:
             if among is None:
                 return set(conn.execute(select(t.c.row_id).where(*where)).scalars())
-            found = set()
-            for part in chunks(sorted(set(among))):
-                found.update(conn.execute(select(t.c.row_id).where(*where, t.c.row_id.in_(part))).scalars())
-            return found
+            return {r.row_id for r in rows_among(conn, select(t.c.row_id).where(*where), t.c.row_id, among)}
 
     def record_rows(self, ledger_id: str, rows: Mapping[str, Mapping[str, Any]], now: datetime, *,
                     cycle_id: int | None = None, actor: str | None = None,
@@ -145,10 +142,8 @@ class LedgerStateMixin(StoreBase):
                 old_all = {r: c for r, c in conn.execute(select(t.c.row_id, t.c.cells)
                                                          .where(t.c.ledger_id == ledger_id))}
             else:   # a few rows of a large ledger: load just their snapshots
-                old_all = {}
-                for part in chunks(sorted(rows)):
-                    old_all.update(conn.execute(select(t.c.row_id, t.c.cells).where(
-                        t.c.ledger_id == ledger_id, t.c.row_id.in_(part))).all())
+                old_all = dict(rows_among(conn, select(t.c.row_id, t.c.cells).where(t.c.ledger_id == ledger_id),
+                                          t.c.row_id, rows))
             for row_id, values in rows.items():
                 new = _cells(values)
                 old_text = old_all.get(row_id)

@@ -8,7 +8,7 @@ from typing import Callable, Iterable
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from store.base import StoreBase, chunks
+from store.base import StoreBase, chunks, rows_among
 from store.db import PG_LOCK_NUMBERING
 from store.models import Counter, Notice, TicketNumber
 
@@ -137,22 +137,14 @@ class NumberingMixin(StoreBase):
     def _bindings(self, conn: Connection, ledger_ids: set[str], keys: set | None = None) -> dict:
         """{(ledger_id, row_id): number} of these ledgers, or (a few requests) of just these keys."""
         t = TicketNumber.__table__
-        out = {}
-        if keys is not None:
-            by_ledger: dict[str, list] = {}
-            for lid, rid in keys:
-                by_ledger.setdefault(lid, []).append(rid)
-            for lid, rids in by_ledger.items():
-                for part in chunks(sorted(rids)):
-                    for a, b, n in conn.execute(select(t.c.ledger_id, t.c.row_id, t.c.number)
-                                                .where(t.c.ledger_id == lid, t.c.row_id.in_(part))):
-                        out[(a, b)] = n
-            return out
-        for part in chunks(sorted(ledger_ids)):
-            for a, b, n in conn.execute(select(t.c.ledger_id, t.c.row_id, t.c.number)
-                                        .where(t.c.ledger_id.in_(part))):
-                out[(a, b)] = n
-        return out
+        q = select(t.c.ledger_id, t.c.row_id, t.c.number)
+        if keys is None:
+            return {(a, b): n for a, b, n in rows_among(conn, q, t.c.ledger_id, ledger_ids)}
+        by_ledger: dict[str, list] = {}
+        for lid, rid in keys:
+            by_ledger.setdefault(lid, []).append(rid)
+        return {(a, b): n for lid, rids in by_ledger.items()
+                for a, b, n in rows_among(conn, q.where(t.c.ledger_id == lid), t.c.row_id, rids)}
 
     def issue_notice(self, key: str, kind: str, number_format: str, issued_at: datetime, *,
                      year: int | None = None, ticket: str | None = None,

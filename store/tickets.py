@@ -8,7 +8,7 @@ from typing import Collection
 
 from sqlalchemy import select
 
-from store.base import StoreBase, chunks
+from store.base import StoreBase, chunks, rows_among
 from store.models import TicketState
 
 
@@ -46,8 +46,7 @@ class TicketStateMixin(StoreBase):
             q = q.where(TicketState.recheck_at.is_not(None), TicketState.recheck_at <= recheck_by)
         with self._read() as conn:
             if row_ids is not None and len(row_ids) <= 2000:
-                rows = [r for part in chunks(sorted(set(row_ids)))
-                        for r in conn.execute(q.where(TicketState.row_id.in_(part))).all()]
+                rows = list(rows_among(conn, q, TicketState.row_id, row_ids))
             else:
                 rows = conn.execute(q).all()
                 if row_ids is not None:
